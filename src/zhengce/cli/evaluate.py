@@ -1,0 +1,48 @@
+"""``zhengce eval``: score the system against shared/eval gold files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from .. import settings
+from ..eval import MEASURES, NotImplementedMeasure, score
+from .app import app, console, err_console
+
+
+@app.command("eval")
+def eval_cmd(
+    measure: str = typer.Argument(..., help="documents | questions | tasks | benefits | cases | all"),
+    gold: Path = typer.Option(..., "--gold", help="Directory with the gold *.jsonl files."),
+    corpus: Path = typer.Option(None, "--corpus", help="Corpus directory (default: bundled gazettes)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per measure, one per line."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every missed gold item."),
+) -> None:
+    """Ingest the gold's corpus files into a fresh store and score by shared/eval/README.md."""
+    corpus = corpus or Path(settings.get("gazettes_dir") or "")
+    names = list(MEASURES) if measure == "all" else [measure]
+    failed = False
+    for name in names:
+        try:
+            s = score(name, gold, corpus)
+        except NotImplementedMeasure as e:
+            err_console.print(f"{name}: {e.message}")
+            failed = failed or measure != "all"
+            continue
+        if as_json:
+            print(json.dumps(s.as_json(), ensure_ascii=False))
+        else:
+            t = Table(title=f"{name} (n={s.n})")
+            for k in s.values:
+                t.add_column(k)
+            t.add_row(*[f"{v:.3f}" for v in s.values.values()])
+            console.print(t)
+        if verbose:
+            for line in s.misses:
+                (err_console if as_json else console).print(f"  [yellow]miss[/yellow] {line}", markup=True,
+                                                            highlight=False)
+    if failed:
+        raise typer.Exit(2)

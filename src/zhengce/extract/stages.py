@@ -1,0 +1,13 @@
+"""The registry of extraction stages run on every ingested document.
+
+Each feature contributes one entry: a pure extractor ``doc -> list[item]`` and a store function
+``save(conn, doc, items)``. Adding a stage is adding a line here.
+"""
+
+from __future__ import annotations
+
+
+def load_stages() -> list:
+    from . import references
+    stages = [references.STAGE]
+    return stages

@@ -1,0 +1,237 @@
+"""Tables and repository functions for sources, documents, provisions and references.
+
+A source file is the unit of ingest: re-ingesting an unchanged file (same sha256) is a no-op and
+a changed file replaces all its documents in one transaction, so a failure leaves the old
+version intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+
+from sqlalchemy import (
+    JSON, Boolean, Column, Connection, Date, DateTime, ForeignKey, Integer, String, Table, Text,
+    delete, func, select,
+)
+
+from ..model import Document, Provision, Reference
+from .base import metadata
+
+sources = Table(
+    "sources", metadata,
+    Column("name", String(255), primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("fmt", String(16), nullable=False),
+    Column("encoding", String(32)),
+    Column("n_lines", Integer, nullable=False),
+    Column("ingested_at", DateTime, nullable=False),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("key", String(255), primary_key=True),
+    Column("source", String(255), ForeignKey("sources.name", ondelete="CASCADE"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("short_title", Text),
+    Column("doc_number", String(128), index=True),
+    Column("issuers", JSON),
+    Column("date", Date, index=True),
+    Column("addressees", JSON),
+    Column("doc_type", String(32), index=True),
+    Column("level", String(8)),
+    Column("district", String(32)),
+    Column("note", Text),
+    Column("effective", Text),
+    Column("trial", Boolean, nullable=False, default=False),
+    Column("gazette", Text),
+    Column("category", Text),
+    Column("line_start", Integer, nullable=False),
+    Column("line_end", Integer, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+provisions = Table(
+    "provisions", metadata,
+    Column("cid", String(512), primary_key=True),
+    Column("doc_key", String(255), ForeignKey("documents.key", ondelete="CASCADE"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("label", String(64), nullable=False),
+    Column("heading", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("parent", String(512)),
+    Column("raw", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("line_start", Integer, nullable=False),
+    Column("line_end", Integer, nullable=False),
+    Column("cells", JSON),
+    Column("header", JSON),
+)
+
+references = Table(
+    "doc_references", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_key", String(255), ForeignKey("documents.key", ondelete="CASCADE"), nullable=False, index=True),
+    Column("cid", String(512), nullable=False),
+    Column("title", Text),
+    Column("doc_number", String(128), index=True),
+    Column("raw", Text, nullable=False),
+    Column("repeal", Boolean, nullable=False, default=False),
+)
+
+
+def source_sha(conn: Connection, name: str) -> str | None:
+    return conn.execute(select(sources.c.sha256).where(sources.c.name == name)).scalar_one_or_none()
+
+
+def delete_source(conn: Connection, name: str) -> None:
+    """Remove a source and everything derived from it (explicitly: SQLite FKs may be off)."""
+    keys = [r[0] for r in conn.execute(select(documents.c.key).where(documents.c.source == name))]
+    for table in _dependent_tables():
+        if keys:
+            conn.execute(delete(table).where(table.c.doc_key.in_(keys)))
+    conn.execute(delete(documents).where(documents.c.source == name))
+    conn.execute(delete(sources).where(sources.c.name == name))
+
+
+def _dependent_tables() -> list[Table]:
+    """Every table with a ``doc_key`` column other than documents (feature tables register too)."""
+    return [t for t in metadata.sorted_tables[::-1]
+            if t is not documents and "doc_key" in t.c and not t.info.get("survives_reingest")]
+
+
+def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str,
+                encoding: str | None, n_lines: int, docs: Iterable[Document],
+                refs: Iterable[Reference] = ()) -> None:
+    """Insert a source with its documents, provisions and references (caller owns the transaction)."""
+    conn.execute(sources.insert().values(
+        name=name, path=path, sha256=sha256, fmt=fmt, encoding=encoding, n_lines=n_lines,
+        ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+    doc_rows, prov_rows = [], []
+    for seq, d in enumerate(docs):
+        doc_rows.append(dict(
+            key=d.key, source=name, seq=seq, title=d.title, short_title=d.short_title,
+            doc_number=d.doc_number, issuers=d.issuers, date=d.date, addressees=d.addressees,
+            doc_type=d.doc_type, level=d.level, district=d.district, note=d.note,
+            effective=d.effective, trial=d.trial, gazette=d.gazette, category=d.category,
+            line_start=d.line_start, line_end=d.line_end, raw=d.raw, text=d.text))
+        for p in d.provisions:
+            prov_rows.append(dict(
+                cid=p.cid, doc_key=d.key, seq=p.seq, level=p.level, label=p.label,
+                heading=p.heading, kind=p.kind, parent=p.parent, raw=p.raw, text=p.text,
+                line_start=p.line_start, line_end=p.line_end, cells=p.cells, header=p.header))
+    if doc_rows:
+        conn.execute(documents.insert(), doc_rows)
+    if prov_rows:
+        conn.execute(provisions.insert(), prov_rows)
+    ref_rows = [dict(doc_key=r.doc_key, cid=r.cid, title=r.title, doc_number=r.doc_number,
+                     raw=r.raw, repeal=r.repeal) for r in refs]
+    if ref_rows:
+        conn.execute(references.insert(), ref_rows)
+
+
+def _doc(row, provs: list[Provision] | None = None) -> Document:
+    m = row._mapping
+    return Document(
+        key=m["key"], source=m["source"], title=m["title"], short_title=m["short_title"],
+        doc_number=m["doc_number"], issuers=m["issuers"], date=m["date"],
+        addressees=m["addressees"] or [], doc_type=m["doc_type"], level=m["level"],
+        district=m["district"], note=m["note"], effective=m["effective"], trial=m["trial"],
+        gazette=m["gazette"], category=m["category"], line_start=m["line_start"],
+        line_end=m["line_end"], raw=m["raw"], text=m["text"], provisions=provs or [])
+
+
+def _prov(row) -> Provision:
+    m = row._mapping
+    return Provision(
+        cid=m["cid"], doc_key=m["doc_key"], level=m["level"], label=m["label"],
+        heading=m["heading"], raw=m["raw"], text=m["text"], line_start=m["line_start"],
+        line_end=m["line_end"], kind=m["kind"], parent=m["parent"], seq=m["seq"],
+        cells=m["cells"], header=m["header"])
+
+
+def list_documents(conn: Connection, *, source: str | None = None, issuer: str | None = None,
+                   doc_type: str | None = None, since: dt.date | None = None,
+                   until: dt.date | None = None, query: str | None = None,
+                   limit: int | None = None, offset: int = 0) -> list[Document]:
+    """Documents (without provisions) in source order, filtered."""
+    stmt = select(documents).order_by(documents.c.source, documents.c.seq)
+    if source:
+        stmt = stmt.where(documents.c.source == source)
+    if doc_type:
+        stmt = stmt.where(documents.c.doc_type == doc_type)
+    if since:
+        stmt = stmt.where(documents.c.date >= since)
+    if until:
+        stmt = stmt.where(documents.c.date <= until)
+    if query:
+        stmt = stmt.where(documents.c.title.contains(query))
+    rows = list(conn.execute(stmt))
+    docs = [_doc(r) for r in rows]
+    if issuer:
+        docs = [d for d in docs if any(issuer in i for i in (d.issuers or []))]
+    return docs[offset: offset + limit if limit else None]
+
+
+def get_document(conn: Connection, key: str, *, with_provisions: bool = True) -> Document | None:
+    """A document by key or by 文号 (any bracket style: the caller canonicalises)."""
+    row = conn.execute(select(documents).where(documents.c.key == key)).first()
+    if row is None:
+        row = conn.execute(select(documents).where(documents.c.doc_number == key)).first()
+    if row is None:
+        return None
+    provs = None
+    if with_provisions:
+        provs = [_prov(r) for r in conn.execute(
+            select(provisions).where(provisions.c.doc_key == row.key).order_by(provisions.c.seq))]
+    return _doc(row, provs)
+
+
+def get_provision(conn: Connection, cid: str) -> Provision | None:
+    row = conn.execute(select(provisions).where(provisions.c.cid == cid)).first()
+    return _prov(row) if row else None
+
+
+def iter_provisions(conn: Connection, doc_keys: list[str] | None = None) -> Iterable[Provision]:
+    stmt = select(provisions).order_by(provisions.c.doc_key, provisions.c.seq)
+    if doc_keys is not None:
+        stmt = stmt.where(provisions.c.doc_key.in_(doc_keys))
+    for r in conn.execute(stmt):
+        yield _prov(r)
+
+
+def references_of(conn: Connection, doc_key: str) -> list[dict]:
+    return [dict(r._mapping) for r in conn.execute(
+        select(references).where(references.c.doc_key == doc_key).order_by(references.c.id))]
+
+
+def cited_by(conn: Connection, doc: Document) -> list[dict]:
+    """References in other documents that point at ``doc`` (by 文号 or by title)."""
+    conds = []
+    if doc.doc_number:
+        conds.append(references.c.doc_number == doc.doc_number)
+    titles = [t for t in (doc.title, doc.short_title) if t]
+    if titles:
+        conds.append(references.c.title.in_(titles))
+    if not conds:
+        return []
+    from sqlalchemy import or_
+    stmt = select(references).where(or_(*conds)).where(references.c.doc_key != doc.key)
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    return {
+        "sources": conn.execute(select(func.count()).select_from(sources)).scalar_one(),
+        "documents": conn.execute(select(func.count()).select_from(documents)).scalar_one(),
+        "provisions": conn.execute(select(func.count()).select_from(provisions)).scalar_one(),
+    }
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=str)
