@@ -58,7 +58,7 @@ def search(library: Library, query: str = "", *, issuer: str | None = None,
            doc_number: str | None = None, since: dt.date | str | None = None,
            until: dt.date | str | None = None, doc_type: str | None = None,
            level: str | None = None, district: str | None = None,
-           page: int = 1, per_page: int = 10) -> SearchResult:
+           page: int = 1, per_page: int = 10, facets: bool = True) -> SearchResult:
     """Ranked (BM25, any-term) provision search with filters, facets and pagination.
 
     ``issuer`` matches any issuer containing the string (西城 finds 北京市西城区人民政府);
@@ -68,7 +68,8 @@ def search(library: Library, query: str = "", *, issuer: str | None = None,
     """
     from .engine import run_search
     return run_search(library, query, issuer=issuer, doc_number=doc_number, since=since, until=until,
-                      doc_type=doc_type, level=level, district=district, page=page, per_page=per_page)
+                      doc_type=doc_type, level=level, district=district, page=page, per_page=per_page,
+                      facets=facets)
 
 
 __all__ = ["Hit", "SearchResult", "search"]

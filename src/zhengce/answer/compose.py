@@ -1,0 +1,144 @@
+"""Extractive answer composition: pick the sentences that answer, cite each one, or abstain.
+
+A sentence's score is the IDF-weighted share of the question's content terms it (or its
+provision's context: document title, heading path) contains, plus a bonus when it carries what
+the question asks for (多少/多长 → numbers with units; 哪个部门 → agency names; 哪些材料 →
+documents/certificates). The same coverage measure decides abstention, so the threshold means
+one thing everywhere: "the best evidence states too little of what was asked".
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..library import Library
+from ..search import Hit, search
+from ..search.engine import segmenter_for, term_idf
+from ..search.segment import STOPWORDS
+from . import ABSTAIN_PREFIX, Answer, AnswerSentence
+
+# Calibrated on dev (coverage of content terms by the best sentence + its context); see
+# eval/questions.py --verbose for the coverage of each question.
+ABSTAIN_BELOW = 0.5
+MAX_SENTENCES = 3
+POOL = 30  # provisions re-ranked by sentence evidence
+
+_SENT = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
+_NUMBER_UNIT = re.compile(
+    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两半]+)\s*(?:%|％|万元|亿元|元|个工作日|工作日|个月|日|天|年|周岁|岁|张|个|人|户|家|次|小时|分钟|平方米|米|倍|项|所|床|辆|份)")
+_AGENCY = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:局|委员会|委|办公室|办|管委会|中心|政府|部门|银行|街道)")
+_MATERIAL = re.compile(r"证明|材料|合同|凭证|证书|证件|执照|户口簿|身份证|申请表")
+
+_ASK_AMOUNT = re.compile(r"多少|多长|多久|几|多大|比例|多高|金额|标准|期限|时限|何时|什么时候|哪天|几月|几号|目标")
+_ASK_AGENCY = re.compile(r"哪些部门|哪个部门|什么部门|哪个单位|哪些单位|谁负责|找哪|由谁|负责部门|牵头")
+_ASK_MATERIAL = re.compile(r"材料|证明|手续|准备什么|需要提供")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT.findall(text) if len(s.strip()) >= 4]
+
+
+def intent_bonus(question: str, sent: str) -> float:
+    bonus = 0.0
+    if _ASK_AMOUNT.search(question) and _NUMBER_UNIT.search(sent):
+        bonus += 0.15
+    if _ASK_AGENCY.search(question) and _AGENCY.search(sent):
+        bonus += 0.15
+    if _ASK_MATERIAL.search(question) and _MATERIAL.search(sent):
+        bonus += 0.1
+    return bonus
+
+
+class Scorer:
+    """Coverage of a question's content terms, weighted by IDF, with sub-words folded in."""
+
+    def __init__(self, library: Library, question: str):
+        self.seg = segmenter_for(library)
+        terms = [t for t in self.seg.query_terms(question) if not t.startswith("syn")]
+        # Search-mode cuts overlap (新生儿, 新生, 生儿): weigh the longest pieces, so a term is
+        # counted once; sub-words of a longer term only count when the long one is absent.
+        self.terms = [t for t in terms if not any(t != o and t in o for o in terms)]
+        self.subs = {t: [o for o in terms if o != t and o in t] for t in self.terms}
+        idf = term_idf(library, terms) if terms else {}
+        self.idf = idf
+        self.total = sum(idf.get(t, 0.0) for t in self.terms) or 1.0
+        self.forms = {t: self.seg.surface_forms(t) for t in terms}
+        for gid_token in (t for t in self.seg.query_terms(question) if t.startswith("syn")):
+            for form in self.seg.surface_forms(gid_token):
+                for t in self.terms:
+                    if form in t or t in form:
+                        self.forms[t] = [*self.forms[t], *self.seg.surface_forms(gid_token)]
+
+    def _has(self, t: str, text: str) -> float:
+        if any(f in text for f in self.forms.get(t, [t])):
+            return 1.0
+        subs = self.subs.get(t) or []
+        if subs:
+            found = sum(1 for s in subs if s in text)
+            return 0.5 * found / len(subs)
+        return 0.0
+
+    def coverage(self, text: str, context: str = "") -> float:
+        got = 0.0
+        for t in self.terms:
+            w = self.idf.get(t, 0.0)
+            own = self._has(t, text)
+            ctx = self._has(t, context) * 0.8 if context else 0.0
+            got += w * max(own, ctx)
+        return got / self.total
+
+
+def _context(h: Hit) -> str:
+    return " ".join([h.doc_title, *h.heading_path])
+
+
+def _tail_units(text: str, sent: str) -> str | None:
+    """A trailing （责任单位：…）/（市经济和信息化局） right after ``sent`` in the provision."""
+    i = text.find(sent)
+    if i < 0:
+        return None
+    rest = text[i + len(sent): i + len(sent) + 80]
+    m = re.match(r"\s*([（(][^（()）]{2,60}[)）])", rest)
+    return m.group(1) if m and _AGENCY.search(m.group(1)) else None
+
+
+def compose(library: Library, question: str, *, k: int = 10) -> Answer:
+    res = search(library, question, per_page=POOL, facets=False)
+    if not res.hits:
+        return Answer(question, f"{ABSTAIN_PREFIX}与此问题相关的内容。", True)
+    sc = Scorer(library, question)
+    top_bm25 = res.hits[0].score or 1.0
+    scored: list[tuple[float, float, str, Hit]] = []  # (score, coverage, sentence, hit)
+    best_by_hit: dict[str, float] = {}
+    for rank, h in enumerate(res.hits):
+        ctx = _context(h)
+        prior = 0.1 * (h.score / top_bm25)
+        for s in sentences(h.text) or [h.text]:
+            cov = sc.coverage(s, ctx)
+            total = cov + intent_bonus(question, s) + prior - 0.002 * rank
+            scored.append((total, cov, s, h))
+            best_by_hit[h.cid] = max(best_by_hit.get(h.cid, 0.0), total)
+    scored.sort(key=lambda x: -x[0])
+    # Passages re-ranked by their best sentence: the provision that states the answer first.
+    passages = sorted(res.hits, key=lambda h: -best_by_hit.get(h.cid, 0.0))[:k]
+    best_total, best_cov, _, _ = scored[0]
+    if best_cov < ABSTAIN_BELOW:
+        near = "；".join(f"《{h.doc_title}》{h.cid}" for h in passages[:3])
+        return Answer(question, f"{ABSTAIN_PREFIX}能直接回答该问题的规定。最接近的条文：{near}。", True,
+                      passages=passages, coverage=best_cov)
+    chosen: list[tuple[str, Hit]] = []
+    for total, cov, s, h in scored:
+        if len(chosen) >= MAX_SENTENCES or total < 0.75 * best_total:
+            break
+        if any(s == c or s in c or c in s for c, _ in chosen):
+            continue
+        if chosen and cov < ABSTAIN_BELOW:
+            continue
+        chosen.append((s, h))
+    parts, sents = [], []
+    for s, h in chosen:
+        tail = _tail_units(h.text, s)
+        body = s + (tail or "")
+        sents.append(AnswerSentence(body, h.cid, h.doc_title))
+        parts.append(f"据《{h.doc_title}》：{body}〔{h.cid}〕")
+    return Answer(question, "\n".join(parts), False, sents, passages, best_cov)
