@@ -1,0 +1,65 @@
+"""REST: 一网通查 (search with filters, facets, highlights, pagination) and 有问即答 (cited answers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends, Query
+
+from ..errors import InvalidInput
+from ..library import Library
+from .deps import ServiceUnavailable, get_library
+from .serialize import plain
+
+router = APIRouter(prefix="/api", tags=["检索 search"])
+
+
+def run_search(lib: Library, q: str, **filters):
+    try:
+        from ..search import search
+        return search(lib, q, **filters)
+    except (ImportError, ModuleNotFoundError) as e:
+        raise ServiceUnavailable("检索服务尚未就绪", hint=str(e)) from e
+
+
+@router.get("/search", summary="条款检索：关键词 + 筛选，返回高亮摘要、分面统计、分页")
+def search(
+    lib: Library = Depends(get_library),
+    q: str = Query("", max_length=200, description="关键词（可多个，空格分隔）"),
+    issuer: str | None = Query(None, max_length=100, description="发文机关包含此文本，如 西城"),
+    doc_number: str | None = Query(None, max_length=64, description="发文字号（任意括号写法）"),
+    doc_type: str | None = Query(None, max_length=20, description="文种"),
+    since: dt.date | None = Query(None, description="成文日期不早于"),
+    until: dt.date | None = Query(None, description="成文日期不晚于"),
+    level: str | None = Query(None, pattern="^(市|区)$", description="市 或 区"),
+    district: str | None = Query(None, max_length=32),
+    page: int = Query(1, ge=1, le=1000),
+    per_page: int = Query(10, ge=1, le=100),
+) -> dict:
+    if since and until and since > until:
+        raise InvalidInput("起始日期晚于截止日期", field="since")
+    res = run_search(lib, q.strip(), issuer=issuer, doc_number=doc_number, doc_type=doc_type,
+                     since=since, until=until, level=level, district=district, page=page,
+                     per_page=per_page)
+    out = plain(res)
+    out["facets"] = {k: [{"value": v, "count": c} for v, c in vals] for k, vals in res.facets.items()}
+    out["pages"] = max(1, -(-res.total // res.per_page)) if res.per_page else 1
+    return {"ok": True} | out
+
+
+def run_ask(lib: Library, question: str):
+    question = question.strip()
+    if not question:
+        raise InvalidInput("请输入问题", field="q")
+    try:
+        from ..answer import ask
+    except ImportError as e:
+        raise ServiceUnavailable("问答服务尚未就绪", hint=str(e)) from e
+    return ask(lib, question)
+
+
+@router.get("/ask", summary="有问即答：带出处条款的简短回答（找不到依据时明确说明）")
+def ask(lib: Library = Depends(get_library),
+        q: str = Query(..., min_length=1, max_length=300, description="问题，如：高新技术企业能获得多少奖励？")) -> dict:
+    ans = run_ask(lib, q)
+    return {"ok": True} | plain(ans)

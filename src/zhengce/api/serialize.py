@@ -1,0 +1,75 @@
+"""Plain dicts for JSON out of the model dataclasses (shared by the API and the web pages).
+
+The web templates read the same dicts the API returns, so a page never shows something the API
+cannot give (datasette's "one data path, two renderers").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from ..model import Document, Provision
+
+
+def plain(obj: Any) -> Any:
+    """Dataclasses, dates, tuples → JSON-ready values (recursively)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set)):
+        return [plain(v) for v in obj]
+    if isinstance(obj, (dt.date, dt.datetime)):
+        return obj.isoformat()
+    return obj
+
+
+def validity(doc: Document, repealed_by: list[dict] | None = None) -> str:
+    """时效性: 已废止 when another document says it repeals this one, 试行 for trial rules, else 现行有效."""
+    if repealed_by:
+        return "已废止"
+    if doc.trial:
+        return "现行有效（试行）"
+    return "现行有效"
+
+
+def doc_summary(doc: Document) -> dict:
+    return {
+        "key": doc.key, "title": doc.title, "short_title": doc.short_title, "doc_number": doc.doc_number,
+        "issuers": doc.issuers or [], "date": doc.date.isoformat() if doc.date else None,
+        "doc_type": doc.doc_type, "level": doc.level, "district": doc.district, "source": doc.source,
+        "line_start": doc.line_start, "line_end": doc.line_end, "trial": doc.trial,
+        "validity": validity(doc),
+    }
+
+
+def provision_dict(p: Provision) -> dict:
+    return {
+        "cid": p.cid, "doc_key": p.doc_key, "level": p.level, "label": p.label, "heading": p.heading,
+        "kind": p.kind, "parent": p.parent, "seq": p.seq, "raw": p.raw, "text": p.text,
+        "line_start": p.line_start, "line_end": p.line_end, "cells": p.cells, "header": p.header,
+    }
+
+
+def provision_tree(provisions: list[Provision]) -> list[dict]:
+    """Nest provisions under their parents (document order kept); orphans go to the top."""
+    nodes: dict[str, dict] = {}
+    roots: list[dict] = []
+    for p in sorted(provisions, key=lambda p: p.seq):
+        node = provision_dict(p) | {"children": []}
+        nodes[p.cid] = node
+        parent = nodes.get(p.parent) if p.parent else None
+        (parent["children"] if parent is not None else roots).append(node)
+    return roots
+
+
+def link_refs(refs: list[dict], resolve) -> list[dict]:
+    """References with ``target`` = the key of the document they point at, when in the library."""
+    out = []
+    for r in refs:
+        target = resolve(r)
+        out.append({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()
+                    if k != "id"} | {"target": target})
+    return out

@@ -1,0 +1,162 @@
+"""REST API over the real corpus: documents, provisions by citation id, search, ask, error shape.
+
+The corpus is ingested once per module (SQLite); the app is the one ``zhengce serve`` runs.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from conftest import CORPUS
+
+ERROR_KEYS = {"ok", "error", "errors", "status", "title", "hint"}
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory):
+    from zhengce.library import Library
+    d = tmp_path_factory.mktemp("apilib")
+    lib = Library(url=f"sqlite:///{d}/t.db", data_dir=d)
+    results = lib.ingest(sorted(CORPUS.glob("*.txt")))
+    assert all(r.status == "ingested" for r in results), [r.error for r in results]
+    yield lib
+    lib.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(lib):
+    from fastapi.testclient import TestClient
+
+    from zhengce.api import create_app
+    with TestClient(create_app(lib), raise_server_exceptions=False) as c:
+        yield c
+
+
+def assert_error(r, status: int) -> dict:
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert set(body) == ERROR_KEYS
+    assert body["ok"] is False and body["status"] == status and body["error"]
+    return body
+
+
+def test_documents_list_and_filters(client, lib):
+    r = client.get("/api/documents", params={"limit": 1000})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["ok"] and body["total"] == lib.counts()["documents"] == len(body["documents"])
+    dated = [d for d in body["documents"] if d["date"]]
+    if dated:  # a date window around one document keeps it and drops later ones
+        day = dated[0]["date"]
+        within = client.get("/api/documents", params={"since": day, "until": day, "limit": 1000}).json()
+        assert dated[0]["key"] in {d["key"] for d in within["documents"]}
+        assert all(d["date"] == day for d in within["documents"])
+    page = client.get("/api/documents", params={"limit": 2, "offset": 1}).json()
+    assert [d["key"] for d in page["documents"]] == [d["key"] for d in body["documents"][1:3]]
+
+
+def test_document_detail_has_every_provision_in_its_tree(client, lib):
+    doc = max(lib.documents(), key=lambda d: d.line_end - d.line_start)
+    r = client.get(f"/api/documents/{quote(doc.key, safe='')}")
+    assert r.status_code == 200, r.text
+    d = r.json()["document"]
+
+    def walk(nodes):
+        for n in nodes:
+            yield n
+            yield from walk(n["children"])
+    cids = [n["cid"] for n in walk(d["provisions"])]
+    full = lib.document(doc.key)
+    assert sorted(cids) == sorted(p.cid for p in full.provisions) and d["n_provisions"] == len(cids)
+    assert d["validity"] in ("现行有效", "现行有效（试行）", "已废止")
+
+
+def test_provision_by_citation_id_with_slashes_and_chinese(client, lib):
+    full = lib.document(max(lib.documents(), key=lambda d: d.line_end - d.line_start).key)
+    deep = [p for p in full.provisions if p.cid.count("/") >= 2] or [p for p in full.provisions if "/" in p.cid]
+    p = deep[len(deep) // 2]
+    r = client.get("/api/provisions/" + quote(p.cid, safe="/"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["provision"]["cid"] == p.cid and body["provision"]["raw"] == p.raw
+    assert body["document"]["key"] == full.key
+    if p.parent:
+        assert body["ancestors"][-1]["cid"] == p.parent
+
+
+def test_search_returns_highlighted_hits_and_facets(client):
+    # beijing-business-environment-plan-2021.txt is about 营商环境 throughout.
+    body = client.get("/api/search", params={"q": "营商环境", "per_page": 5}).json()
+    assert body["ok"] and body["total"] > 0 and 0 < len(body["hits"]) <= 5
+    assert any("<mark>" in h["snippet"] for h in body["hits"])
+    for values in body["facets"].values():
+        assert all(set(v) == {"value", "count"} for v in values)
+    page2 = client.get("/api/search", params={"q": "营商环境", "per_page": 5, "page": 2}).json()
+    assert {h["cid"] for h in page2["hits"]}.isdisjoint({h["cid"] for h in body["hits"]})
+
+
+def test_ask_answers_with_citations_or_abstains(client):
+    body = client.get("/api/ask", params={"q": "优化营商环境的主要任务有哪些？"}).json()
+    assert body["ok"] and body["text"]
+    assert body["abstained"] or all(s["cid"] for s in body["sentences"])
+    assert_error(client.get("/api/ask", params={"q": "   "}), 400)
+
+
+# -- one error vocabulary -----------------------------------------------------------------
+
+@pytest.mark.parametrize("url, status", [
+    ("/api/nope", 404),
+    ("/api/documents/没有这个文件", 404),
+    ("/api/provisions/京政发〔1999〕1号/一/(一)", 404),
+    ("/api/documents?limit=abc", 422),
+    ("/api/documents?since=2021-02-30", 422),
+    ("/api/search?page=0", 422),
+    ("/api/search?level=省", 422),
+    ("/api/search?q=x&since=2022-01-01&until=2021-01-01", 400),
+    ("/api/ask", 422),
+])
+def test_error_shape(client, url, status):
+    body = assert_error(client.get(url), status)
+    if status == 422:
+        assert body["errors"] and all(e["field"] and e["message"] for e in body["errors"])
+
+
+def test_method_not_allowed_is_json(client):
+    assert_error(client.post("/api/documents"), 405)
+
+
+def test_web_errors_are_html_pages(client):
+    r = client.get("/documents/没有这个文件")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "没有找到文件" in r.text and "<html" in r.text
+
+
+def test_bad_parameters_never_500(client):
+    """Every GET route in the OpenAPI schema, every query parameter, hostile values: never a 5xx."""
+    spec = client.get("/openapi.json").json()
+    bad = ["", "abc", "-1", "0", "9" * 40, "2021-13-45", "<script>alert(1)</script>", "〔〕/../%00", "省"]
+    checked = 0
+    for path, ops in spec["paths"].items():
+        op = ops.get("get")
+        if not op:
+            continue
+        url = path.replace("{key}", "x").replace("{cid}", "x/y")
+        for param in op.get("parameters", []):
+            if param["in"] != "query":
+                continue
+            for v in bad:
+                r = client.get(url, params={param["name"]: v, "q": "税收"} if param["name"] != "q"
+                               else {param["name"]: v})
+                assert r.status_code < 500, (url, param["name"], v, r.text)
+                checked += 1
+    assert checked > 50
+
+
+def test_docs_are_served_offline(client):
+    html = client.get("/docs").text
+    assert "swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower() and "https://" not in html.replace("https://swagger.io", "")
+    assert client.get("/_swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/openapi.json").json()["paths"]["/api/search"]
