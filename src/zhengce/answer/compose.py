@@ -14,7 +14,6 @@ import re
 from ..library import Library
 from ..search import Hit, search
 from ..search.engine import segmenter_for, term_idf
-from ..search.segment import STOPWORDS
 from . import ABSTAIN_PREFIX, Answer, AnswerSentence
 
 # Calibrated on dev (coverage of content terms by the best sentence + its context); see

@@ -68,28 +68,28 @@ def _issuer_values(ix: IndexedLibrary) -> list[str]:
 
 def build_query(ix: IndexedLibrary, terms: list[str], filters: dict) -> tantivy.Query:
     schema = ix.index.schema
-    Q, O = tantivy.Query, tantivy.Occur
+    Q, Occ = tantivy.Query, tantivy.Occur
     clauses: list[tuple] = []
     if terms:
         should = []
         for t in terms:
-            should.append((O.Should, Q.term_query(schema, "body", t)))
-            should.append((O.Should, Q.boost_query(Q.term_query(schema, "ctx", t), CTX_BOOST)))
-        clauses.append((O.Must, Q.boolean_query(should)))
+            should.append((Occ.Should, Q.term_query(schema, "body", t)))
+            should.append((Occ.Should, Q.boost_query(Q.term_query(schema, "ctx", t), CTX_BOOST)))
+        clauses.append((Occ.Must, Q.boolean_query(should)))
     if filters.get("issuer"):
         wanted = [v for v in _issuer_values(ix) if filters["issuer"] in v]
-        clauses.append((O.Must, Q.term_set_query(schema, "issuer", wanted) if wanted else Q.empty_query()))
+        clauses.append((Occ.Must, Q.term_set_query(schema, "issuer", wanted) if wanted else Q.empty_query()))
     for name in ("doc_number", "doc_type", "level", "district"):
         if filters.get(name):
-            clauses.append((O.Must, Q.term_query(schema, name, filters[name])))
+            clauses.append((Occ.Must, Q.term_query(schema, name, filters[name])))
     if filters.get("since") or filters.get("until"):
         lo = int(filters["since"].strftime("%Y%m%d")) if filters.get("since") else 1
         hi = int(filters["until"].strftime("%Y%m%d")) if filters.get("until") else 99991231
-        clauses.append((O.Must, Q.range_query(schema, "day", tantivy.FieldType.Integer, lo, hi)))
+        clauses.append((Occ.Must, Q.range_query(schema, "day", tantivy.FieldType.Integer, lo, hi)))
     if not clauses:
         return Q.all_query()
     if not terms:
-        clauses.append((O.Should, Q.all_query()))
+        clauses.append((Occ.Should, Q.all_query()))
     return Q.boolean_query(clauses)
 
 

@@ -20,12 +20,12 @@ import rjieba
 
 # Function words, question words and politeness that carry no topic (the question's intent is
 # read separately by the answer composer). Kept short on purpose: BM25's IDF handles the rest.
-STOPWORDS = frozenset("""
+_STOP_TEXT = """
 的 了 是 在 我 我们 你 您 他 她 它 吗 呢 吧 啊 呀 哦 么 和 与 及 或 或者 也 都 就 还 又 要 想 能 能否 可以 可 会 得 地 着 过 被 把 给 让
 请问 请 问 哪些 哪个 哪 什么 多少 多长 多长时间 多久 几 几个 怎么 怎样 如何 为什么 是否 有没有 有 没有 一下 这 那 这个 那个 这件 那份 这份 些 个
 里 中 上 下 时 后 前 以后 以前 之后 现在 今年 自己 家 一 一家 一个 一名 一张 一次 张 件 份 位 才 说 具体 指 到底 需要 应该 对 对于 从 向 为 于 将 等
-，。？！、；：“”‘’（）()《》〈〉【】[]—-…·,.?!;:"' 　
-""".split())
+"""
+STOPWORDS = frozenset(_STOP_TEXT.split())
 
 SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "synonyms.txt"
 _PUNCT = re.compile(r"^[\W_]+$")
