@@ -22,7 +22,7 @@ def matches(found: Document, gold: dict) -> bool:
     gt, gs = _keys(gold["title"], gold.get("short_title"))
     if ft == gt:
         return True
-    if fs and (fs == gs or fs == gt):
+    if fs and fs in (gs, gt):
         return True
     return bool(gs and gs == ft)
 

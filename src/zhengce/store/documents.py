@@ -12,8 +12,20 @@ import json
 from collections.abc import Iterable
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Connection, Date, DateTime, ForeignKey, Integer, String, Table, Text,
-    delete, func, select,
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    select,
 )
 
 from ..model import Document, Provision, Reference

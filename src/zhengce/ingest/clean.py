@@ -1,0 +1,235 @@
+"""Cleaning and repair: raw source lines → logical blocks (paragraphs) with provenance.
+
+The raw copy is never altered: a ``Block`` keeps the raw lines it came from; its ``text`` is the
+repaired, normalised copy that structure detection, extraction and search read. Repairs
+(GUIDE §2): page breaks inside sentences joined, a character duplicated across the join dropped,
+stray spaces between Chinese characters removed, bare page numbers and markdown decoration
+dropped, English conjunctions injected by conversion repaired, traditional characters converted,
+full-width ASCII punctuation folded so (一) and （一） are one case.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..model import SourceLine
+from . import patterns as P
+
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+# Chinese sentence punctuation stays full-width (half-width beside Chinese text is widened below).
+for _c in "，：；！？":
+    del _FULLWIDTH[ord(_c)]
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_CJK = r"\u4e00-\u9fff\u3400-\u4dbf"
+_SPACE_BETWEEN = re.compile(rf"(?<=[{_CJK}，。、；：！？“”《》〔〕（）()%])[ \t\u3000]+(?=[{_CJK}\d，。、；：！？“”《》〔〕（）()])"
+                            rf"|(?<=[\d])[ \t\u3000]+(?=[{_CJK}])")
+_NARROW_PUNCT = re.compile(r"(?<=[\u4e00-\u9fff)”》])[,;:!?](?!\d)|[,;:!?](?=[\u4e00-\u9fff“《(])")
+_INJECTED = re.compile(rf"(?<=[{_CJK}])\s*\b(and|or)\b\s*(?=[{_CJK}])")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_MD_BOLD = re.compile(r"\*\*|__")
+_MD_BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*)?\d{1,4}(?:\s*[-—–－]+)?\s*$|^\s*第\s*\d{1,4}\s*页\s*$")
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_TERMINAL = "。；！？：:;!?…"
+# Characters that legitimately repeat (人人, 天天, 常常): never deduplicated at a join.
+_REDUP_OK = set("人天年月日个常刚渐看试说谢层步家户条项时处点")
+
+_to_simplified = None
+
+
+def simplify(text: str) -> str:
+    """Traditional → simplified (人員 → 人员) when the opencc converter is available."""
+    global _to_simplified
+    if _to_simplified is None:
+        try:
+            from .hanzi import to_simplified as f
+        except Exception:  # the converter is optional; the raw copy is kept regardless
+            def f(s: str) -> str:
+                return s
+        _to_simplified = f
+    return _to_simplified(text)
+
+
+def fold_width(s: str) -> str:
+    """Full-width ASCII → half-width (（一）→ (一), ：→ :), ideographic space → space."""
+    return s.translate(_FULLWIDTH)
+
+
+def strip_markup(s: str) -> tuple[str, str]:
+    """Drop markdown decoration; report the line's style: "h" heading, "b" all bold, "" plain.
+
+    Styles only delimit blocks (a heading never runs into the next paragraph; consecutive bold
+    lines are one title); levels come from numbering markers, never from ``#`` counts.
+    """
+    stripped = s.strip()
+    style = "h" if stripped.startswith("#") else ("b" if stripped.startswith("**") and stripped.endswith("**")
+                                                  and len(stripped) > 4 else "")
+    s = _MD_HEADING.sub("", s) if style == "h" else s
+    s = _MD_BOLD.sub("", s)
+    s = _MD_BULLET.sub("", s)
+    return s.rstrip(), style
+
+
+def repair(text: str) -> str:
+    """The normalised copy of a block's text (see module docstring)."""
+    if "<" in text:
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    text = fold_width(text)
+    text = _NARROW_PUNCT.sub(lambda m: _HALF_TO_FULL[m.group(0)], text)
+    text = _INJECTED.sub(lambda m: "和" if m.group(1) == "and" else "或", text)
+    text = _SPACE_BETWEEN.sub("", text)
+    text = re.sub(r"[ \t]{2,}", " ", text).strip()
+    return simplify(text)
+
+
+@dataclass(slots=True)
+class Block:
+    """A logical paragraph: repaired ``text`` plus the raw lines it came from."""
+
+    text: str
+    lines: list[SourceLine] = field(default_factory=list)
+    style: str = ""  # markdown style of its first line: "h", "b" or ""
+    table: bool = False  # a tab-separated table row
+
+    @property
+    def raw(self) -> str:
+        return "\n".join(li.text for li in self.lines)
+
+    @property
+    def line_start(self) -> int:
+        return self.lines[0].lineno if self.lines else 0
+
+    @property
+    def line_end(self) -> int:
+        return self.lines[-1].lineno if self.lines else 0
+
+
+def marker_of(text: str) -> tuple[str, str, int] | None:
+    """(kind, label, end offset) of a hierarchy marker at the start of ``text``, or None."""
+    for kind, rx in P.MARKERS:
+        m = rx.match(text)
+        if m:
+            return kind, m.group(1), m.end()
+    return None
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The hard-wrap width of a file converted from PDF (most lines cut at one length), if any."""
+    lengths = [len(s) for s in lines if len(s) >= 15]
+    if len(lengths) < 50:
+        return None
+    (mode, _), = Counter(lengths).most_common(1)
+    near = sum(1 for n in lengths if abs(n - mode) <= 2)
+    return mode if mode <= 60 and near >= 0.2 * len(lengths) else None
+
+
+def _standalone(text: str, width: int | None) -> bool:
+    """A line that ends its own block: headings, titles, dates, 文号, notes, subtitles."""
+    if not text or _isolated(text):
+        return True
+    if width and len(text) >= width - 3 and text[-1] not in _TERMINAL:
+        return False  # a full hard-wrapped line continues on the next
+    if P.DATE_LINE.match(text) or P.MONTH_LINE.match(text) or P.DATE_CN_LINE.match(text):
+        return True
+    if P.PUBLIC_NOTE.match(text) or re.fullmatch(r"\([^()]{1,30}\)", text):
+        return True  # （此件公开发布） / (2018年—2020年) subtitle
+    if re.fullmatch(r"\(?[\u4e00-\u9fff]{1,14}\s*[〔\[]\s*\d{4}\s*[〕\]]\s*\d{1,5}\s*号\)?", text):
+        return True  # a bare 文号 line
+    if marker_of(text) and len(text) <= 40 and not re.search("[。；]", text):
+        return True  # "一、总体要求", "(一)指导思想"
+    return bool(P.DOC_TYPE_END.search(text) and not re.search("[，。；]", text) and len(text) <= 80)
+
+
+_FIELD_LINE = re.compile(rf"^[{_CJK}]{{2,10}}[：:][{_CJK}\d、，, 年月日前底]{{1,60}}$")
+
+
+def _isolated(text: str) -> bool:
+    """Lines that never join: TOC entries, 【category】 headings, lines without Chinese,
+    "完成时限：2022年12月底前" / "主要责任单位：区体育局" field lines."""
+    return bool(P.TOC_LINE.search(text) or re.fullmatch(r"【[^】]{1,40}】", text)
+                or not re.search(f"[{_CJK}]", text) or _FIELD_LINE.match(text))
+
+
+def _starts_block(text: str) -> bool:
+    if marker_of(text) or _isolated(text):
+        return True
+    if P.DATE_LINE.match(text) or P.PUBLIC_NOTE.match(text) or P.ATTACHMENT.match(text):
+        return True
+    return bool(re.match(r"^[(]?[\u4e00-\u9fff]{1,14}\s*[〔\[]\s*\d{4}\s*[〕\]]\s*\d{1,5}\s*号[)]?$", text))
+
+
+def _opens_document(t: str, texts: list[str], idx: int) -> bool:
+    """A title-like line whose next line opens a document (第一章 / 第一条 / a bare 文号)."""
+    if len(t) > 60 or not P.DOC_TYPE_END.search(t) or re.search("[，。；]", t):
+        return False
+    nxt = next((x for x in texts[idx + 1: idx + 4] if x), "")
+    return bool(re.match(r"^第[一1]\s*[章条]", nxt) or _DOCNUM.match(nxt))
+
+
+# "…(责任单位：市商务局，市政府外办)" closes an item even without a full stop.
+_UNITS_END = re.compile(r"\((?:主要)?(?:责任|牵头|配合|协办|主责)单位[:：][^()]*\)$")
+_DOCNUM = re.compile(r"^\(?[\u4e00-\u9fff]{1,14}\s*[〔\[]\s*\d{4}\s*[〕\]]\s*\d{1,5}\s*号\)?$")
+
+
+def build_blocks(lines: list[SourceLine]) -> list[Block]:
+    """Join raw lines into logical blocks, repairing page breaks on the way."""
+    cleaned: list[tuple[SourceLine, str, str]] = []
+    in_bold = False  # inside a "**…" run that closes on a later line (a bold title over lines)
+    for li in lines:
+        stripped = li.text.strip()
+        opens = stripped.startswith("**") and not stripped.endswith("**")
+        closes = stripped.endswith("**") and not stripped.startswith("**")
+        s, style = strip_markup(li.text)
+        if in_bold or opens:
+            style = "b"
+        in_bold = (in_bold or opens) and not closes
+        if not s.strip() or _PAGE_NUMBER.match(s):
+            cleaned.append((li, "", ""))
+            continue
+        cleaned.append((li, s, style))
+    texts = [fold_width(s).strip() for _, s, _ in cleaned]
+    width = wrap_width([x for x in texts if x])
+    blocks: list[Block] = []
+    cur: Block | None = None
+    cur_text = ""  # folded text of the current block, for decisions
+    gap = False  # a blank line (page break) since the current block's last line
+    for idx, (li, s, style) in enumerate(cleaned):
+        if not s:
+            gap = True
+            continue
+        if "\t" in s and s.count("\t") >= 1 and not P.TOC_LINE.search(s):
+            blocks.append(Block(s, [li], table=True))
+            cur, cur_text, gap = None, "", False
+            continue
+        t = fold_width(s).strip()
+        if cur is not None and style == "b" and cur.style == "b":
+            join = True  # a title set in bold over several lines
+        else:
+            join = (cur is not None and not style and not cur.style and not cur.table
+                    and cur_text[-1:] not in _TERMINAL and not _standalone(cur_text, width)
+                    and not _starts_block(t)
+                    and not ((re.search("[，。；]", cur_text) or cur_text.startswith("附件"))
+                             and _opens_document(t, texts, idx))
+                    and not _UNITS_END.search(cur_text))
+        if join:
+            assert cur is not None
+            prev_last = cur_text[-1:]
+            if gap and prev_last == t[:1] and re.match(f"[{_CJK}]", prev_last) and prev_last not in _REDUP_OK:
+                t = t[1:]  # "服务覆" + "覆盖率" page-break duplicate
+            cur.lines.append(li)
+            cur.text += t
+            cur_text += t
+        else:
+            cur = Block(t, [li], style=style)
+            blocks.append(cur)
+            cur_text = t
+        gap = False
+    for b in blocks:
+        b.text = repair(b.text)
+    return [b for b in blocks if b.text]

@@ -1,0 +1,136 @@
+"""Document metadata (GB/T 9704 elements) read from a split document's blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..extract.docnum import canonical_doc_number
+from . import patterns as P
+from .clean import Block
+from .split import RawDocument, is_addressee, is_date_line, is_docnum_line
+
+_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ISSUER_SPLIT = re.compile(r"(?<=[局委厅府会室部院心办])(?=北京市|中共|国家|国务院|中国|共青团)")
+_TITLE_ISSUER = re.compile(r"^(.{2,80}?)(?:关于|印发|转发)")
+_EFFECTIVE = re.compile(r"(自[^。；]{0,30}?(?:施行|实施|执行)|[^。；，]{0,20}之日起[^。；]{0,20}(?:施行|实施|执行))")
+_ORG_LINE = re.compile(r"^[\u4e00-\u9fff\s]{3,60}$")
+
+
+def _cn_number(s: str) -> int:
+    if all(c in _CN_DIGIT for c in s):  # 二〇二一
+        return int("".join(str(_CN_DIGIT[c]) for c in s))
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + _CN_DIGIT[s[1]]
+    if s.endswith("十"):
+        return _CN_DIGIT[s[0]] * 10
+    if "十" in s:
+        a, b = s.split("十")
+        return _CN_DIGIT[a] * 10 + _CN_DIGIT[b]
+    return _CN_DIGIT[s]
+
+
+def parse_date(text: str) -> dt.date | None:
+    m = P.DATE_LINE.match(text)
+    try:
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = P.DATE_CN_LINE.match(text)
+        if m:
+            return dt.date(_cn_number(m.group(1)), _cn_number(m.group(2)), _cn_number(m.group(3)))
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def split_issuers(raw_lines: list[str]) -> list[str]:
+    """Issuer names from signature lines: one per line or separated by spaces."""
+    out: list[str] = []
+    for line in raw_lines:
+        line = re.sub(r"[*#]", "", line).strip()
+        for part in re.split(r"\s+", line):
+            out.extend(p for p in _ISSUER_SPLIT.split(part) if p)
+    return out
+
+
+def _is_org_block(b: Block) -> bool:
+    return bool(_ORG_LINE.match(b.text) and P.ORG_END.search(b.text.replace(" ", "")) and len(b.text) <= 60)
+
+
+def title_issuers(title_block: Block) -> list[str] | None:
+    raw = " ".join(li.text for li in title_block.lines)
+    raw = re.sub(r"[*#]", "", raw).strip()
+    m = _TITLE_ISSUER.match(raw)
+    if not m:
+        return None
+    names = split_issuers([m.group(1)])
+    return names if names and all(P.ORG_END.search(n) for n in names) else None
+
+
+def read_metadata(rd: RawDocument) -> dict:
+    """Title, short title, 文号, issuers, date, addressees, 文种, note, effective, trial."""
+    blocks = rd.blocks
+    title_b = blocks[rd.title_index]
+    title = title_b.text
+    meta: dict = {"title": title, "short_title": None, "doc_number": None, "issuers": None, "date": None,
+                  "addressees": [], "note": None, "effective": None}
+    m = re.search(r"(?:印发|转发|颁布|发布)\s*《(.+)》\s*的?(?:通知|决定)$", title)
+    if m:
+        meta["short_title"] = m.group(1)
+    head = blocks[rd.title_index + 1: rd.title_index + 8]
+    for b in head:
+        if is_docnum_line(b.text) and meta["doc_number"] is None:
+            meta["doc_number"] = canonical_doc_number(b.text)
+        elif is_addressee(b.text) and not meta["addressees"]:
+            meta["addressees"] = [a for a in re.split(r"[，,]", b.text.rstrip("：:")) if a]
+    # Signing date: the first standalone date; issuers are the org lines right above it.
+    for j in range(rd.title_index + 1, len(blocks)):
+        d = parse_date(blocks[j].text)
+        if d is None:
+            continue
+        meta["date"] = d
+        k = j - 1
+        sig: list[Block] = []
+        while k > rd.title_index and _is_org_block(blocks[k]) and len(sig) < 4:
+            sig.insert(0, blocks[k])
+            k -= 1
+        if sig:
+            meta["issuers"] = split_issuers([li.text for b in sig for li in b.lines])
+        break
+    if meta["issuers"] is None:
+        meta["issuers"] = title_issuers(title_b)
+    for b in blocks:
+        if P.PUBLIC_NOTE.match(b.text):
+            meta["note"] = b.text
+            break
+    for b in reversed(blocks[-12:]):
+        em = _EFFECTIVE.search(b.text)
+        if em:
+            meta["effective"] = em.group(1)
+            break
+    dm = P.DOC_TYPE_END.search(meta["short_title"] or title)
+    meta["doc_type"] = dm.group(0) if dm else None
+    meta["trial"] = bool(re.search(r"试行|暂行", title))
+    return meta
+
+
+def level_and_district(issuers: list[str] | None, doc_number: str | None, title: str) -> tuple[str | None, str | None]:
+    """市 or 区 level, and the district for a district's document (西城区)."""
+    text = " ".join(issuers or []) + " " + title
+    m = re.search(r"北京市([\u4e00-\u9fff]{1,3}区)", text)
+    if m:
+        return "区", m.group(1)
+    if doc_number and re.match(r"^(西|东|朝|海|丰|石|门|房|通|顺|昌|大|怀|平|密|延)", doc_number) and not doc_number.startswith("京"):
+        return "区", None
+    if "北京市" in text or (doc_number or "").startswith("京"):
+        return "市", None
+    return None, None
+
+
+def is_meta_block(b: Block) -> bool:
+    """Blocks that are document furniture rather than provisions (文号, date, addressee, note)."""
+    t = b.text
+    return bool(is_docnum_line(t) or is_date_line(t) or is_addressee(t) or P.PUBLIC_NOTE.match(t)
+                or P.MONTH_LINE.match(t))

@@ -1,0 +1,142 @@
+"""The provision tree: numbered items from markers (never from markdown ``#``), paragraphs, tables.
+
+Each block becomes a Provision. A numbered block opens a node; markers of the same style are
+siblings, a new style nests, a higher-ranked style closes deeper ones. Unnumbered paragraphs hang
+under the current node. The citation id is the document key plus the numbering path
+(``京政发〔2021〕24号/二/(一)/3``), so it is stable across re-ingests of the same file.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Provision
+from . import patterns as P
+from .clean import Block, marker_of
+from .meta import is_meta_block
+
+_RANK = dict(P.KIND_RANK)
+_HEADER_WORDS = re.compile(r"^(序号|编号|重点任务|任务|工作任务|工作措施|具体措施|主要内容|完成时限|时间|主责单位|牵头单位|责任单位|协办单位|配合单位|类别|事件类别|备注)$")
+
+
+def _rank(kind: str, label: str) -> float:
+    if kind == "decimal":
+        return 3 + 0.1 * (label.count(".") + 1)
+    return _RANK[kind]
+
+
+def _label(kind: str, label: str) -> str:
+    if kind in ("paren_cn", "paren_num"):
+        return f"({label})"
+    return label
+
+
+def _heading(text: str, start: int) -> str:
+    rest = text[start:]
+    cut = re.search(r"[。：:]", rest)
+    if cut and cut.start() <= 40:
+        return rest[: cut.start()]
+    return rest if len(rest) <= 40 else ""
+
+
+class _Tree:
+    def __init__(self, doc_key: str):
+        self.doc_key = doc_key
+        self.out: list[Provision] = []
+        self.stack: list[tuple[str, float, str]] = []  # (kind, rank, cid)
+        self.used: set[str] = set()
+        self.para_count: dict[str, int] = {}
+
+    def _unique(self, cid: str) -> str:
+        if cid not in self.used:
+            self.used.add(cid)
+            return cid
+        n = 2
+        while f"{cid}~{n}" in self.used:
+            n += 1
+        self.used.add(f"{cid}~{n}")
+        return f"{cid}~{n}"
+
+    def parent(self) -> str | None:
+        return self.stack[-1][2] if self.stack else None
+
+    def add(self, b: Block, *, kind: str, label: str, heading: str, cid: str, level: int,
+            cells=None, header=None, parent: str | None = None) -> Provision:
+        p = Provision(cid=self._unique(cid), doc_key=self.doc_key, level=level, label=label, heading=heading,
+                      raw=b.raw, text=b.text, line_start=b.line_start, line_end=b.line_end, kind=kind,
+                      parent=parent if parent is not None else self.parent(), seq=len(self.out),
+                      cells=cells, header=header)
+        self.out.append(p)
+        return p
+
+    def numbered(self, b: Block, kind: str, label: str, end: int) -> None:
+        rank = _rank(kind, label)
+        while self.stack and (self.stack[-1][1] > rank or (self.stack[-1][1] == rank and self.stack[-1][0] == kind)
+                              or self.stack[-1][1] == rank):
+            self.stack.pop()
+        base = self.parent() or self.doc_key
+        lab = _label(kind, label)
+        p = self.add(b, kind="heading", label=lab, heading=_heading(b.text, end), cid=f"{base}/{lab}",
+                     level=len(self.stack) + 1)
+        self.stack.append((kind, rank, p.cid))
+
+    def paragraph(self, b: Block) -> None:
+        base = self.parent() or self.doc_key
+        n = self.para_count.get(base, 0) + 1
+        self.para_count[base] = n
+        self.add(b, kind="paragraph", label="", heading="", cid=f"{base}/¶{n}", level=len(self.stack) + 1)
+
+    def table(self, rows: list[Block]) -> None:
+        base = self.parent() or self.doc_key
+        n = self.para_count.get(base + "#t", 0) + 1
+        self.para_count[base + "#t"] = n
+        tcid = f"{base}/表{n}"
+        first = rows[0]
+        t = self.add(first, kind="table", label=f"表{n}", heading="", cid=tcid, level=len(self.stack) + 1)
+        t.raw = "\n".join(r.raw for r in rows)
+        t.text = "\n".join(r.text for r in rows)
+        t.line_end = rows[-1].line_end
+        header: list[str] | None = None
+        prev: Provision | None = None
+        for i, r in enumerate(rows):
+            cells = [c.strip() for c in r.text.split("\t")]
+            if header is None and (i == 0 and sum(bool(_HEADER_WORDS.match(c)) for c in cells) >= 1):
+                header = cells
+                continue
+            if header and cells[: len(header)] == header:
+                continue  # header repeated after a page break
+            if prev is not None and header and len([c for c in cells if c]) == 1 and not cells[0] \
+                    and len(cells) < len(header) - 1:
+                prev.text += cells[-1] if cells else ""
+                prev.raw += "\n" + r.raw
+                prev.line_end = r.line_end
+                continue  # a cell continued on the next line
+            label = cells[0] if cells and re.fullmatch(r"\d{1,4}", cells[0]) else f"r{i + 1}"
+            prev = self.add(r, kind="row", label=label, heading="", cid=f"{tcid}/{label}",
+                            level=len(self.stack) + 2, cells=cells, header=header, parent=t.cid)
+            prev.text = "；".join(c for c in cells if c)
+
+
+def build_outline(doc_key: str, blocks: list[Block], title_index: int) -> list[Provision]:
+    tree = _Tree(doc_key)
+    i = 0
+    n = len(blocks)
+    while i < n:
+        b = blocks[i]
+        if i == title_index or is_meta_block(b):
+            i += 1
+            continue
+        if b.table:
+            j = i
+            while j < n and blocks[j].table:
+                j += 1
+            tree.table(blocks[i:j])
+            i = j
+            continue
+        mk = marker_of(b.text)
+        if mk:
+            tree.numbered(b, mk[0], mk[1], mk[2])
+        else:
+            tree.paragraph(b)
+        i += 1
+    return tree.out

@@ -1,0 +1,58 @@
+"""Patterns for 公文 structure, kept in one place, each commented with the case that motivated it.
+
+Hierarchy markers (GUIDE §2): 一、 › (一)/（一） › 1./1． › (1)/（1） › ①; 第X章 › 第X节 › 第X条;
+decimal 1 / 1.1 / 2.3.6 (emergency plans). Patterns run on the *normalised* line (full-width ASCII
+folded to half-width), so "（一）" and "(一)" are one case.
+"""
+
+from __future__ import annotations
+
+import re
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+# (kind, regex). Order matters: the first that matches wins. Each captures the label in group 1.
+MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    ("chapter", re.compile(rf"^(第[{CN_NUM}\d]+章)\s*")),
+    ("section", re.compile(rf"^(第[{CN_NUM}\d]+节)\s*")),
+    ("article", re.compile(rf"^(第[{CN_NUM}\d]+条)\s*")),
+    ("cn", re.compile(rf"^([{CN_NUM}]{{1,3}})\s*、\s*")),  # 一、
+    ("paren_cn", re.compile(rf"^\(\s*([{CN_NUM}]{{1,3}})\s*\)\s*")),  # (一)
+    # 2.3.6 / 1.1 decimal outline (西城区突发事件总体应急预案); not "68.6%" (a figure, not heading 68).
+    ("decimal", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})(?![\d%.])\s*(?=[\u4e00-\u9fff(“《])")),
+    ("num", re.compile(r"^(\d{1,3})\s*[.．、](?![\d%])\s*")),  # 1. 1． 1、
+    ("paren_num", re.compile(r"^\(\s*(\d{1,3})\s*\)\s*")),  # (1)
+    ("circled", re.compile(rf"^([{CIRCLED}])\s*")),
+    # A bare decimal top-level heading "1 总则" (emergency plans): digit, space, short CJK heading.
+    ("decimal", re.compile(r"^(\d{1,2})\s+(?=[\u4e00-\u9fff]{2,20}$)")),
+]
+
+# Level order used when numbering styles nest (lower = higher in the tree).
+KIND_RANK = {"chapter": 0, "section": 1, "article": 2, "cn": 3, "paren_cn": 4, "num": 5,
+             "paren_num": 6, "circled": 7}
+
+DATE_LINE = re.compile(
+    r"^[(]?\s*((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[)]?$")
+DATE_CN_LINE = re.compile(r"^[(]?([二〇零一两三四五六七八九十○]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日[)]?$")
+MONTH_LINE = re.compile(r"^((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月$")
+
+# 文种 (document kinds) that end a title. Longest first so 实施意见 wins over 意见.
+DOC_TYPES = ["实施意见", "指导意见", "实施细则", "实施方案", "工作方案", "行动计划", "行动方案", "若干措施",
+             "若干规定", "管理办法", "实施办法", "暂行办法", "通知", "意见", "决定", "办法", "方案", "规划",
+             "措施", "细则", "规定", "条例", "通告", "公告", "批复", "纲要", "计划", "预案", "规则", "指引",
+             "指南", "清单", "要点", "审核办法", "决议", "报告", "函"]
+DOC_TYPE_END = re.compile(
+    r"(?:" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")(?:\(试行\)|\(暂行\)|\(\d{4}年修订\))?$")
+
+# Addressee line: "各区人民政府，市政府各委、办、局，各市属机构：" (主送机关, ends with a colon).
+ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、,，()\s]{2,120}[:：]$")
+ADDRESSEE_WORDS = re.compile(r"各|委|局|办|区|街道|单位|部门|机构|政府|公司")
+
+# Organisation name endings (issuers, signature lines).
+ORG_END = re.compile(
+    r"(人民政府|政府办公厅|办公厅|办公室|委员会|市委|区委|局|委|厅|部|院|署|会|中心|联合会|支队|集团|公司|办)$")
+
+PUBLIC_NOTE = re.compile(r"^\((?:此件|本件)[^)]{0,20}\)$")  # （此件公开发布）
+ATTACHMENT = re.compile(r"^附件\s*(\d{0,2})\s*[:：.]?\s*(.*)$")
+TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|\t\s*\(?\d{1,4}\)?\s*$|\(\d{1,4}\)\s*$)")

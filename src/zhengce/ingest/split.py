@@ -1,0 +1,151 @@
+"""Splitting a file's blocks into 公文 (official documents).
+
+A document starts at a *title* (a line that ends with a 文种 such as 通知/意见/方案 and has no
+sentence punctuation) that is confirmed by what follows it: a bare 文号, an addressee line
+(主送机关 ending in ：), a signing date, or an opening purpose clause ("为…，制定本方案"). A title
+followed by a TOC entry is part of a table of contents, not a document. A notice that 印发s a
+text is one document with it: a title equal to the notice's short title (or to one of its
+attachments) continues the current document instead of starting one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..text import normalize
+from . import patterns as P
+from .clean import Block, marker_of
+
+_OPENING = re.compile(r"^(?:为|根据|按照|依据|经|现将|现就|近年来|当前|随着|.{0,40}?(?:特制定|制定本|现提出|提出如下|通知如下))")
+_DOCNUM_LINE = re.compile(r"^\(?[\u4e00-\u9fff]{1,14}\s*[〔\[]\s*\d{4}\s*[〕\]]\s*\d{1,5}\s*号\)?$")
+_ISSUE = re.compile(r"(?:印发|转发|颁布|发布)\s*《(.+)》\s*的?(?:通知|决定)$")
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """A document's blocks before metadata is read: ``title_index`` points into ``blocks``."""
+
+    blocks: list[Block]
+    title_index: int = 0
+    category: str | None = None
+    issued: list[str] = field(default_factory=list)  # normalised titles that continue this document
+    in_attachments: bool = False  # past a 附件 marker: only a strongly confirmed title starts a new document
+
+
+def is_title(b: Block) -> bool:
+    t = b.text
+    if b.table or len(t) < 6 or len(t) > 160 or P.TOC_LINE.search(t):
+        return False
+    if re.search(r"[。；！？]", t) or "，" in t.replace("《", "").split("》")[-1]:
+        return False
+    if marker_of(t) or t.startswith(("附件", "(")):
+        return False
+    return bool(P.DOC_TYPE_END.search(t))
+
+
+def is_docnum_line(text: str) -> bool:
+    return bool(_DOCNUM_LINE.match(text))
+
+
+def is_date_line(text: str) -> bool:
+    return bool(P.DATE_LINE.match(text) or P.DATE_CN_LINE.match(text))
+
+
+def is_addressee(text: str) -> bool:
+    return bool(P.ADDRESSEE.match(text) and P.ADDRESSEE_WORDS.search(text)) and len(text) <= 120
+
+
+def _confirmation(blocks: list[Block], i: int) -> str | None:
+    """What, right after the title at ``i``, shows it opens a real document (None: nothing)."""
+    for b in blocks[i + 1: i + 6]:
+        t = b.text
+        if P.TOC_LINE.search(t) or b.table:
+            return None
+        if re.fullmatch(r"\([^()]{1,30}\)", t) or P.MONTH_LINE.match(t):
+            continue  # (试行) / (2018年—2020年) subtitle, "2021 年 11 月"
+        if is_docnum_line(t):
+            return "docnum"
+        if is_addressee(t):
+            return "addressee"
+        if is_date_line(t):
+            return "date"
+        if is_title(b):
+            return None
+        if re.match(r"^第[一1]\s*[章条]", t):
+            return "chapter"  # a regulation: 第一章 总则 / 第一条
+        return "opening" if _OPENING.match(t) and len(t) > 20 else None
+    return None
+
+
+def _issuer_prefixed(title: str) -> bool:
+    m = re.match(r"^(.{2,80}?)(?:关于|印发|转发|贯彻)", title)
+    return bool(m and (P.ORG_END.search(m.group(1)) or re.fullmatch(r"(北京市|[\u4e00-\u9fff]{2,6}[省市区县])", m.group(1))))
+
+
+def _issued_titles(title: str) -> list[str]:
+    m = _ISSUE.search(title)
+    return [_key(m.group(1))] if m else []
+
+
+def _key(title: str) -> str:
+    """Comparison key for titles: normalised, 〈〉 as 《》, quotes and brackets dropped."""
+    t = normalize(title).replace("〈", "《").replace("〉", "》")
+    return re.sub(r"[《》“”\"'()（）]", "", t)
+
+
+def _continues(doc: RawDocument, title: Block) -> bool:
+    k = _key(title.text)
+    return any(k == s or s.startswith(k) or k.startswith(s) for s in doc.issued if s)
+
+
+def _category(b: Block) -> str | None:
+    """Compilation/gazette category headings that sit between documents."""
+    t = b.text
+    m = re.fullmatch(r"【([^】]{1,40})】", t)
+    if m:
+        return m.group(1)
+    mk = marker_of(t)
+    if mk and mk[0] == "num" and len(t) <= 16 and not re.search(r"[，。；：]", t):
+        return t[mk[2]:]
+    return None
+
+
+def split_documents(blocks: list[Block]) -> tuple[list[RawDocument], list[Block]]:
+    """Return the documents and the front matter (masthead, TOC) that precedes them."""
+    docs: list[RawDocument] = []
+    front: list[Block] = []
+    cur: RawDocument | None = None
+    for i, b in enumerate(blocks):
+        after_attachment = i > 0 and bool(re.fullmatch(r"附件\s*\d{0,2}", blocks[i - 1].text))
+        how = _confirmation(blocks, i) if is_title(b) and not after_attachment else None
+        after_category = bool(cur and cur.blocks and _category(cur.blocks[-1]))
+        if how and cur and (_continues(cur, b) or (cur.in_attachments and how not in ("docnum", "chapter") and not after_category
+                                                     and not _issuer_prefixed(b.text))):
+            how = None  # the issued text, or an attachment (a form, a list) of the current document
+        if how:
+            # A category heading right before the title belongs to the new document.
+            category = None
+            if cur and cur.blocks and _category(cur.blocks[-1]):
+                category = _category(cur.blocks.pop())
+            elif not cur and front and _category(front[-1]):
+                category = _category(front[-1])
+            cur = RawDocument([b], 0, category, _issued_titles(b.text))
+            docs.append(cur)
+            continue
+        if cur is None:
+            front.append(b)
+            continue
+        if P.ATTACHMENT.match(b.text):
+            cur.in_attachments = True
+            cur.issued.extend(_attachment_names(b.text))
+        cur.blocks.append(b)
+    return docs, front
+
+
+def _attachment_names(text: str) -> list[str]:
+    m = P.ATTACHMENT.match(text)
+    if not m or not m.group(2):
+        return []
+    parts = re.split(r"\s*\d{1,2}\s*[.、]\s*", m.group(2))
+    return [_key(p) for p in parts if len(p) >= 4]
