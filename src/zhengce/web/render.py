@@ -6,6 +6,7 @@ search snippets, re-inserted after escaping (``highlight``), so a ``<script>`` i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -36,6 +37,7 @@ env.filters["highlight"] = highlight
 env.filters["path_url"] = path_url
 env.filters["qs"] = lambda v: quote(str(v or ""), safe="")
 env.globals["nav"] = NAV
+env.tests["match_internal"] = lambda term: bool(re.fullmatch(r"syn\d+", str(term)))  # synonym-group ids
 
 
 def render(request: Request, template: str, **context) -> str:
