@@ -39,6 +39,20 @@ ExtractStage = tuple[str, Callable[[Document], list], Callable[..., None]]
 POST_INGEST: list[Callable[[Library, list[str]], None]] = []
 
 
+def rekey(doc: Document, key: str) -> None:
+    """Give a parsed document a new key, moving its provisions' citation ids along."""
+    old = doc.key
+
+    def move(cid: str | None) -> str | None:
+        return key + cid[len(old):] if cid and (cid == old or cid.startswith(old + "/")) else cid
+
+    doc.key = key
+    for p in doc.provisions:
+        p.doc_key = key
+        p.cid = move(p.cid) or p.cid
+        p.parent = move(p.parent)
+
+
 class Library:
     def __init__(self, url: str | None = None, data_dir: Path | None = None):
         self.url = url or settings.database_url()
@@ -75,6 +89,11 @@ class Library:
             docs = parse_source(src)
             if not docs:
                 raise SourceError(str(path), "未识别出任何公文 (no official document found)")
+            with self.engine.connect() as conn:
+                taken = store_docs.keys_elsewhere(conn, src.name, [d.key for d in docs])
+            for d in docs:
+                if d.key in taken:  # the same 文号 reprinted in another file (a compilation)
+                    rekey(d, f"{d.key}@{Path(src.name).stem}")
             extracted = [(doc, name, extract(doc), save) for doc in docs
                          for name, extract, save in self.stages]
         except ZhengceError as e:

@@ -99,7 +99,17 @@ class Block:
 
     @property
     def raw(self) -> str:
-        return "\n".join(li.text for li in self.lines)
+        """The source lines exactly, blank lines between them included (line numbers line up)."""
+        out = []
+        prev = None
+        for li in self.lines:
+            if prev is not None and li.page == prev.page:
+                out.append("\n" * max(li.lineno - prev.lineno - 1, 0))
+            elif prev is not None:
+                out.append("\n")
+            out.append(li.text if prev is None else "\n" + li.text)
+            prev = li
+        return "".join(out)
 
     @property
     def line_start(self) -> int:
@@ -231,5 +241,5 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
             cur_text = t
         gap = False
     for b in blocks:
-        b.text = repair(b.text)
-    return [b for b in blocks if b.text]
+        b.text = "\t".join(repair(c) for c in b.text.split("\t")) if b.table else repair(b.text)
+    return [b for b in blocks if b.text.strip()]

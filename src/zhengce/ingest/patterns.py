@@ -24,8 +24,9 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("num", re.compile(r"^(\d{1,3})\s*[.．、](?![\d%])\s*")),  # 1. 1． 1、
     ("paren_num", re.compile(r"^\(\s*(\d{1,3})\s*\)\s*")),  # (1)
     ("circled", re.compile(rf"^([{CIRCLED}])\s*")),
-    # A bare decimal top-level heading "1 总则" (emergency plans): digit, space, short CJK heading.
-    ("decimal", re.compile(r"^(\d{1,2})\s+(?=[\u4e00-\u9fff]{2,20}$)")),
+    # A bare decimal top-level heading "1 总则" (emergency plans; the repaired copy reads "1总则"):
+    # a number and a short Chinese heading, nothing else on the line.
+    ("decimal", re.compile(r"^(\d{1,2})\s*(?=[\u4e00-\u9fff]{2,12}$)")),
 ]
 
 # Level order used when numbering styles nest (lower = higher in the tree).

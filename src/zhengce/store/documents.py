@@ -101,6 +101,14 @@ def source_sha(conn: Connection, name: str) -> str | None:
     return conn.execute(select(sources.c.sha256).where(sources.c.name == name)).scalar_one_or_none()
 
 
+def keys_elsewhere(conn: Connection, name: str, keys: list[str]) -> set[str]:
+    """Which of ``keys`` already belong to documents of another source file."""
+    if not keys:
+        return set()
+    stmt = select(documents.c.key).where(documents.c.key.in_(keys)).where(documents.c.source != name)
+    return {r[0] for r in conn.execute(stmt)}
+
+
 def delete_source(conn: Connection, name: str) -> None:
     """Remove a source and everything derived from it (explicitly: SQLite FKs may be off)."""
     keys = [r[0] for r in conn.execute(select(documents.c.key).where(documents.c.source == name))]
