@@ -10,4 +10,7 @@ from __future__ import annotations
 def load_stages() -> list:
     from . import references
     stages = [references.STAGE]
+    from . import tasks as _tasks  # noqa: I001
+    from ..store import tasks as _task_tables  # noqa: F401  (registers the task tables)
+    stages.append(_tasks.STAGE)
     return stages

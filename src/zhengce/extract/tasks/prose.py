@@ -1,0 +1,129 @@
+"""Tasks from prose: "（责任单位：…）", unlabelled "（市科委、中关村管委会）", 牵头/配合 lists,
+"主要责任单位：" and "完成时限：" lines, "（…按职责分工负责）".
+
+Works on the compact NFKC text of each provision (brackets and colons in ASCII form). A
+provision that holds only label lines ("完成时限：2022年12月底前", xicheng-gazette-2022.txt:2800)
+belongs to the measure just before it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ...model import Provision
+from .units import looks_like_units, split_list
+
+LEAD_LABELS = r"主要责任单位|主责单位|牵头单位|牵头部门|责任单位|责任部门|主办单位|负责单位"
+CO_LABELS = r"配合单位|协办单位|配合部门|协同单位|参与单位|协作单位"
+TIME_LABELS = r"完成时限|完成时间|时间节点|时限要求|时限"
+LABEL = re.compile(rf"({LEAD_LABELS}|{CO_LABELS}|{TIME_LABELS})[:：]")
+# A parenthesis holding labelled content: (责任单位:…), (牵头单位:…;配合单位:…)
+LABELLED_PAREN = re.compile(rf"\(((?:{LEAD_LABELS}|{CO_LABELS}|{TIME_LABELS})[:：][^()]*(?:\([^()]*\)[^()]*)*)\)")
+# "(市发展改革委牵头,市财政局配合)" and "(各区政府按职责分工负责)"
+DUTY_PAREN = re.compile(r"\(([^()]{2,200}?(?:牵头|配合|按职责分工负责|按职责负责|分别负责))\)")
+TRAILING_PAREN = re.compile(r"\(([^()]{2,400})\)[。;]?$")
+ONLY_LABELS = re.compile(rf"^(?:({LEAD_LABELS}|{CO_LABELS}|{TIME_LABELS})[:：][^\n]*)+$")
+
+
+def compact(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+
+
+@dataclass
+class Assignment:
+    """Units and deadline parsed from one labelled fragment."""
+
+    lead: list[str] = field(default_factory=list)
+    co: list[str] = field(default_factory=list)
+    deadline_raw: str | None = None
+
+    def merge(self, other: Assignment) -> None:
+        self.lead += [u for u in other.lead if u not in self.lead]
+        self.co += [u for u in other.co if u not in self.co]
+        self.deadline_raw = self.deadline_raw or other.deadline_raw
+
+    @property
+    def empty(self) -> bool:
+        return not (self.lead or self.co or self.deadline_raw)
+
+
+def parse_labels(s: str) -> Assignment:
+    """Parse "责任单位:A,B;配合单位:C;完成时限:年底前" (labels in any order)."""
+    out = Assignment()
+    marks = list(LABEL.finditer(s))
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(s)
+        value = s[m.end():end].strip(";；。,，")
+        label = m.group(1)
+        if re.fullmatch(TIME_LABELS, label):
+            out.deadline_raw = value or None
+        elif re.fullmatch(CO_LABELS, label):
+            out.co += split_list(value)
+        else:
+            out.merge(parse_duty(value) if re.search(r"牵头|配合", value) else Assignment(split_list(value)))
+    return out
+
+
+def parse_duty(s: str) -> Assignment:
+    """"市发展改革委牵头,市财政局、各区配合" → lead/co; "A、B按职责分工负责" → lead."""
+    out = Assignment()
+    s = re.sub(r"(按职责分工负责|按职责负责|分别负责)$", "", s)
+    for part in re.split(r"[;,]", s):
+        if not part:
+            continue
+        if part.endswith("配合"):
+            out.co += split_list(part[:-2])
+        else:
+            out.lead += split_list(part[:-2] if part.endswith("牵头") else part)
+    return out
+
+
+@dataclass
+class ProseTask:
+    provision: Provision
+    ordinal: int
+    text: str
+    assignment: Assignment
+
+
+def label_only(text: str) -> bool:
+    return bool(ONLY_LABELS.match(compact(text)))
+
+
+def tasks_in(p: Provision, text: str | None = None) -> list[ProseTask]:
+    """Tasks stated inside one provision's text, or the block ``text`` it starts (each labelled
+    parenthesis ends a measure)."""
+    s = compact(p.text if text is None else text)
+    if not s:
+        return []
+    out: list[ProseTask] = []
+    pos = 0
+    spans: list[tuple[int, int, Assignment]] = []
+    for m in LABELLED_PAREN.finditer(s):
+        spans.append((m.start(), m.end(), parse_labels(m.group(1))))
+    if not spans:
+        for m in DUTY_PAREN.finditer(s):
+            a = parse_duty(m.group(1))
+            if a.lead and all(looks_like_units(u) for u in a.lead + a.co):
+                spans.append((m.start(), m.end(), a))
+    if not spans:
+        m = TRAILING_PAREN.search(s)
+        if m and looks_like_units(m.group(1)):
+            spans.append((m.start(), m.end(), Assignment(split_list(m.group(1)))))
+    if not spans:
+        m = LABEL.search(s)
+        if m and m.start() > 0:  # "measure。主要责任单位:X 完成时限:Y" written inline
+            a = parse_labels(s[m.start():])
+            if a.lead or a.co:
+                spans.append((m.start(), len(s), a))
+    for start, end, a in spans:
+        measure = s[pos:start].strip(";。,")
+        pos = end
+        if not measure and out:
+            out[-1].assignment.merge(a)
+            continue
+        if a.lead or a.co:
+            out.append(ProseTask(p, len(out) + 1, measure, a))
+    return out

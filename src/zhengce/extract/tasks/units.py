@@ -1,0 +1,109 @@
+"""Splitting a written list of responsible units into one name per unit.
+
+Prose lists separate units with ，/；and keep 、 inside a unit when commas are used
+("市科委、中关村管委会" is one office with two names, beijing-private-enterprise-policies-2021q4.txt:1339);
+lists without commas separate with 、. Table cells separate with spaces or <p> blocks, and page
+conversion sometimes splits one name ("市规划自然资源委 西城分局", xicheng-gazette-2022.txt) or glues
+two ("区住房城乡建设委各街道办事处"): fragments are rejoined and glued names cut at a unit suffix.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A unit name ends like this (局, 委, 中心, 集团 …).
+SUFFIX = ("局", "委", "委员会", "办", "办公室", "中心", "管委会", "部", "厅", "集团", "公司", "支队",
+          "大队", "海关", "银行", "各区", "开发区", "街道", "办事处", "指挥部", "院", "所", "站", "队",
+          "会", "处", "单位", "部门", "政府", "管理部", "组", "团", "署", "馆")
+_SUFFIX_RE = re.compile("(" + "|".join(sorted(map(re.escape, SUFFIX), key=len, reverse=True)) + ")$")
+# Where a glued second name starts.
+_START = ("区", "市", "各", "相关", "北京")
+# A branch fragment that belongs to the name before it: "西城分局", "第一管网分公司".
+_BRANCH = re.compile(r"^(?!市|区|北京|中国|国家|各)(\S{2,3}|第\S{1,6})(分局|分公司|分中心)$")
+_TRAIL = re.compile(r"(等相关部门|等有关部门|等相关单位|等有关单位|等部门|等单位|等)$")
+_LEAD_TAIL = re.compile(r"(牵头负责|牵头|负责|配合)$")
+EMPTY = re.compile(r"^[—\-－―一.。…\s/无]*$")
+
+
+def unit_like(s: str) -> bool:
+    return bool(_SUFFIX_RE.search(s))
+
+
+def clean_unit(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s).strip(" \t，,、；;。.：:")
+    s = re.sub(r"^(以及|及)", "", s)
+    s = _TRAIL.sub("", s)
+    s = _LEAD_TAIL.sub("", s)
+    return s.strip()
+
+
+def _cut_glued(tok: str) -> list[str]:
+    """Cut "区住房城乡建设委各街道办事处" into two names at a suffix followed by a name start."""
+    for i in range(2, len(tok) - 2):
+        head, tail = tok[:i], tok[i:]
+        if tail.endswith("分公司") and head.endswith(("集团", "公司")):
+            continue  # 中国邮政集团公司北京市西城区分公司 is one name
+        if unit_like(head) and tail.startswith(_START) and unit_like(tail) and not _BRANCH.match(tail) \
+                and len(tail) >= 3:
+            return [head, *_cut_glued(tail)]
+    return [tok]
+
+
+def split_cell(cell: str) -> list[str]:
+    """Units in a table cell: whitespace / <p> separated, fragments rejoined, glued names cut."""
+    text = re.sub(r"<[^>]+>", " ", cell)
+    text = unicodedata.normalize("NFKC", text)
+    if "，" in cell or "," in text or "、" in text or "；" in text:
+        parts = [p for p in re.split(r"[，,、；;\s]+", text) if p]
+    else:
+        parts = text.split()
+    parts = [re.sub(r"^(以及|及)(?=\S{3})", "", q) for p in parts for q in _cut_glued(p)]
+    from ..agencies import registry
+    reg = registry()
+    merged: list[str] = []
+    pending = ""
+    for tok in parts:
+        tok = pending + tok
+        pending = ""
+        if merged and not reg.known(tok) and (
+                reg.known(merged[-1] + tok) or _BRANCH.match(tok)
+                or (tok.endswith("分公司") and merged[-1].endswith(("集团", "公司")))):
+            merged[-1] += tok
+        elif not unit_like(clean_unit(tok)) and not EMPTY.match(tok):
+            pending = tok  # a fragment: glue to the next token
+        else:
+            merged.append(tok)
+    if pending:
+        if merged:
+            merged[-1] += pending
+        else:
+            merged.append(pending)
+    out: list[str] = []
+    for tok in merged:
+        for u in ([tok] if reg.known(tok) else _cut_glued(tok)):
+            u = clean_unit(u)
+            if u and not EMPTY.match(u) and u not in out:
+                out.append(u)
+    return out
+
+
+def split_list(text: str) -> list[str]:
+    """Units in a prose list: ，/；separated (、 kept inside) when commas occur, else 、-separated."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\s+", "", text)
+    seps = r"[,;]" if re.search(r"[,;]", text) else r"[、,;]"
+    out: list[str] = []
+    for part in re.split(seps, text):
+        u = clean_unit(part)
+        if u and not EMPTY.match(u) and u not in out:
+            out.append(u)
+    return out
+
+
+def looks_like_units(text: str) -> bool:
+    """True when every item of a list reads as a unit name (for unlabelled "（市科委、中关村管委会）")."""
+    units = split_list(text)
+    if not units or len(text) > 400:
+        return False
+    return all(unit_like(u) and len(u) <= 20 and not re.search(r"\d|[《》“”。]", u) for u in units)

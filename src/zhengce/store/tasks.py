@@ -1,0 +1,109 @@
+"""Tables for implementation tasks (对账销账) and their tracking state.
+
+``tasks`` and ``task_units`` are derived from the text and are replaced when a file is
+re-ingested. Tracking state (``task_status``, ``task_events``) and ``accounts`` are people's work:
+they are keyed by the stable task id (provision citation id + ordinal) and marked
+``survives_reingest`` so a re-ingest never loses progress notes or the audit log.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+
+from .base import metadata
+
+tasks = Table(
+    "tasks", metadata,
+    Column("id", String(600), primary_key=True),  # cid + "#" + ordinal, stable across re-ingest
+    Column("doc_key", String(255), nullable=False, index=True),
+    Column("source", String(255), nullable=False, index=True),
+    Column("cid", String(512), nullable=False),
+    Column("seq", Integer, nullable=False),  # order within the document
+    Column("number", String(32)),  # 序号 / item number as written
+    Column("title", Text),  # 重点任务 / run-in heading
+    Column("text", Text, nullable=False),  # the measure
+    Column("parent_task", Text),  # 市级重点任务 the measure implements, when a column says so
+    Column("lead_units", JSON, nullable=False),
+    Column("co_units", JSON, nullable=False),
+    Column("deadline_raw", String(128)),
+    Column("deadline", Date, index=True),
+    Column("ongoing", Boolean, nullable=False, default=False),
+    Column("line_start", Integer, nullable=False),
+    Column("line_end", Integer, nullable=False),
+)
+
+task_units = Table(
+    "task_units", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task_id", String(600), nullable=False, index=True),
+    Column("doc_key", String(255), nullable=False, index=True),
+    Column("unit", String(255), nullable=False),  # as written
+    Column("canonical", String(255), nullable=False, index=True),  # registry name
+    Column("role", String(8), nullable=False),  # lead | co
+)
+
+task_status = Table(
+    "task_status", metadata,
+    Column("task_id", String(600), primary_key=True),
+    Column("doc_key", String(255), nullable=False, index=True),
+    Column("status", String(16), nullable=False),  # 未开始 | 推进中 | 已完成
+    Column("note", Text),  # latest progress note
+    Column("note_at", DateTime),
+    Column("evidence", Text),  # completion evidence
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(255), nullable=False),
+    info={"survives_reingest": True},
+)
+
+task_events = Table(
+    "task_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task_id", String(600), nullable=False, index=True),
+    Column("doc_key", String(255), index=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(255), nullable=False),  # account name (agency or admin)
+    Column("action", String(16), nullable=False),  # status | note | evidence | refused
+    Column("old", Text),
+    Column("new", Text),
+    Column("detail", Text),
+    info={"survives_reingest": True},
+)
+
+accounts = Table(
+    "accounts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("agency", String(255)),  # canonical agency name; null for admin
+    Column("role", String(8), nullable=False),  # admin | agency
+    Column("token_hash", String(128), nullable=False, unique=True),  # sha256 hex of the token
+    Column("created_at", DateTime, nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    info={"survives_reingest": True},
+)
+
+
+def save(conn, items) -> None:
+    """Insert extracted tasks and their unit index (caller owns the transaction)."""
+    from ..extract.agencies import registry
+    if not items:
+        return
+    reg = registry()
+    conn.execute(tasks.insert(), [dict(
+        id=t.id, doc_key=t.doc_key, source=t.source, cid=t.cid, seq=t.seq, number=t.number,
+        title=t.title, text=t.text, parent_task=t.parent_task, lead_units=t.lead_units,
+        co_units=t.co_units, deadline_raw=t.deadline_raw, deadline=t.deadline, ongoing=t.ongoing,
+        line_start=t.line_start, line_end=t.line_end) for t in items])
+    units = [dict(task_id=t.id, doc_key=t.doc_key, unit=u, canonical=reg.canonical(u), role=role)
+             for t in items for role, us in (("lead", t.lead_units), ("co", t.co_units)) for u in us]
+    if units:
+        conn.execute(task_units.insert(), units)
