@@ -10,6 +10,9 @@ from __future__ import annotations
 def load_stages() -> list:
     from . import references
     stages = [references.STAGE]
+    from . import benefits
+    from ..store import benefits as _benefit_tables  # noqa: F401  (registers the rule tables)
+    stages.append(benefits.STAGE)
     from . import tasks as _tasks  # noqa: I001
     from ..store import tasks as _task_tables  # noqa: F401  (registers the task tables)
     stages.append(_tasks.STAGE)

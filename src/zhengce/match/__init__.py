@@ -1,0 +1,163 @@
+"""Matching profiles to benefit rules (免申即享 / 精准推送) and policy cards (政策服务包).
+
+Service functions for every face (CLI, REST API, web form); they take a ``Library`` and return
+dataclasses:
+
+- ``list_benefits(lib, kind=None) -> list[BenefitSummary]``
+- ``match_profile(lib, profile) -> MatchResult`` — every benefit as eligible / possibly eligible /
+  not eligible with reasons, sorted by verdict then amount
+- ``card(lib, rule_id) -> Card`` — 谁能享受 / 享受什么 / 标准 / 怎么申请 / 受理部门 / 政策依据
+- ``match_batch(lib, registry_path_or_population, benefit_id) -> BatchResult`` — vectorised over a
+  registry (.parquet / .csv)
+
+A single profile is a population of one: ``match_profile`` and ``match_batch`` run the same
+vectorised evaluator (``zhengce.match.engine``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ..errors import NotFound
+from ..extract.benefits.rule import BenefitRule
+from .cards import Card, make_card
+from .engine import Check, F, T, U, evaluate_rule, explain
+from .profile import Population, validate_profile
+
+__all__ = ["BatchResult", "BenefitSummary", "Card", "Check", "MatchItem", "MatchResult", "card",
+           "list_benefits", "load_rules", "match_batch", "match_profile", "match_rules"]
+
+VERDICTS = {int(T): "eligible", int(U): "possibly eligible", int(F): "not eligible"}
+VERDICT_ZH = {"eligible": "可以享受", "possibly eligible": "可能可以享受", "not eligible": "不符合条件"}
+
+
+@dataclass
+class BenefitSummary:
+    id: str
+    name: str
+    beneficiary: str
+    amount_max_yuan: float | None
+    amount_per: str | None
+    doc_title: str
+    doc_number: str | None
+    cid: str
+    confidence: float
+    version: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class MatchItem:
+    benefit: BenefitSummary
+    verdict: str  # eligible | possibly eligible | not eligible
+    verdict_zh: str
+    reasons: list[str]  # "年龄60至79周岁: 是" for every condition
+    failed: list[str]  # the conditions that are false (not eligible)
+    missing: list[str]  # the facts that are unknown or unexpressible (possibly eligible)
+    checks: list[Check] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["benefit"] = self.benefit.to_dict()
+        return d
+
+
+@dataclass
+class MatchResult:
+    profile: dict
+    items: list[MatchItem]
+
+    @property
+    def eligible(self) -> list[MatchItem]:
+        return [i for i in self.items if i.verdict == "eligible"]
+
+    @property
+    def possibly(self) -> list[MatchItem]:
+        return [i for i in self.items if i.verdict == "possibly eligible"]
+
+    def to_dict(self) -> dict:
+        return {"profile": self.profile, "items": [i.to_dict() for i in self.items],
+                "counts": {v: sum(1 for i in self.items if i.verdict == v) for v in VERDICT_ZH}}
+
+
+@dataclass
+class BatchResult:
+    benefit: BenefitSummary
+    n: int
+    eligible: list[int]  # row indices in the registry
+    possibly: list[int]
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"benefit": self.benefit.to_dict(), "n": self.n, "eligible": self.eligible,
+                "possibly": self.possibly, "seconds": self.seconds}
+
+
+def summary(r: BenefitRule) -> BenefitSummary:
+    return BenefitSummary(r.id, r.name, r.beneficiary, r.amount.max_yuan, r.amount.per, r.doc_title,
+                          r.doc_number, r.cid, r.confidence, r.version)
+
+
+def load_rules(lib) -> list[BenefitRule]:
+    from ..store.benefits import list_rules
+    with lib.engine.connect() as conn:
+        return list_rules(conn)
+
+
+def list_benefits(lib, kind: str | None = None) -> list[BenefitSummary]:
+    return [summary(r) for r in load_rules(lib) if kind is None or r.beneficiary == kind]
+
+
+def match_rules(rules: list[BenefitRule], profile: dict) -> MatchResult:
+    """Match one validated profile against ``rules`` (pure: no store)."""
+    validate_profile(profile)
+    pop = Population.from_profiles([profile])
+    cache: dict = {}
+    items = []
+    for r in rules:
+        v = int(evaluate_rule(r, pop, cache)[0])
+        checks = explain(r, pop)
+        verdict = VERDICTS[v]
+        items.append(MatchItem(
+            summary(r), verdict, VERDICT_ZH[verdict], [c.reason for c in checks],
+            [c.reason for c in checks if c.value == "否"],
+            [m for c in checks if c.value == "未知" for m in c.missing] if verdict != "not eligible" else [],
+            checks))
+    order = {"eligible": 0, "possibly eligible": 1, "not eligible": 2}
+    items.sort(key=lambda i: (order[i.verdict], -(i.benefit.amount_max_yuan or 0)))
+    return MatchResult(profile, items)
+
+
+def match_profile(lib, profile: dict) -> MatchResult:
+    return match_rules(load_rules(lib), profile)
+
+
+def get_rule(lib, rule_id: str) -> BenefitRule:
+    from ..store.benefits import get_rule as _get
+    with lib.engine.connect() as conn:
+        r = _get(conn, rule_id)
+    if r is None:
+        raise NotFound(f"没有找到政策规则 {rule_id}", hint="用 zhengce benefits 查看全部规则", field="id")
+    return r
+
+
+def card(lib, rule_id: str) -> Card:
+    return make_card(get_rule(lib, rule_id))
+
+
+def match_batch(lib, registry, benefit_id: str) -> BatchResult:
+    """Every eligible and possibly eligible row of a registry for one benefit (vectorised)."""
+    import time
+
+    from .registry import read_registry
+    rule = get_rule(lib, benefit_id)
+    pop = registry if isinstance(registry, Population) else read_registry(registry)
+    t0 = time.perf_counter()
+    v = evaluate_rule(rule, pop, {})
+    secs = time.perf_counter() - t0
+    return BatchResult(summary(rule), pop.n, np.flatnonzero(v == T).tolist(),
+                       np.flatnonzero(v == U).tolist(), secs)

@@ -1,0 +1,138 @@
+"""Benefits as rule units (规则单元): a pure function of a Document.
+
+``extract_benefits(doc) -> list[BenefitRule]``. Each rule carries structured conditions over the
+profile vocabulary, the condition text it could not structure (``review``), its amount, how to
+apply, non-stacking notes, the document-wide scope clauses applied to it, and the citation id of
+its provision. The stage is registered in ``zhengce.extract.stages``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...model import Document
+from .amounts import parse_amount, row_amount
+from .conditions import (
+    enterprise_conditions,
+    person_conditions,
+    unexpressed_conditions,
+)
+from .rule import Amount, BenefitRule, Condition
+from .units import (
+    apply_info,
+    beneficiary_of,
+    benefit_name,
+    document_district,
+    find_units,
+    is_table_row,
+    non_stacking_notes,
+    qualification_clauses,
+    row_cells,
+    scope_clauses,
+    service_row,
+    subject_of,
+)
+
+__all__ = ["Amount", "BenefitRule", "Condition", "extract_benefits"]
+
+# Enterprise awards triggered by an act or achievement the profile does not record.
+TRIGGER = re.compile(r"(上市|挂牌|建设|投资|引进|购买|购置|租赁|改造|研发|新增|设立|落户|并购|发行|参加|开展|"
+                     r"项目|贡献|绩效|获得|入驻|招用|吸纳|认定|申报|首台|创新)")
+
+
+def _kind_conditions(kind: str, district: str | None, cid: str) -> list[Condition]:
+    return [Condition("kind", "eq", kind, {"person": "个人", "enterprise": "企业", "organization": "机构"}[kind], cid)]
+
+
+def _conditions_for(kind: str, text: str, district: str | None, cid: str) -> list[Condition]:
+    if kind == "person":
+        return person_conditions(text, district, cid)
+    conds = enterprise_conditions(text, cid)
+    if district and re.search(r"本区|" + district, text) and re.search(r"注册|登记|辖区|区内", text):
+        conds.append(Condition("district", "eq", district, f"注册在{district}", cid))
+    return conds
+
+
+def _scope_kind(text: str) -> str:
+    return beneficiary_of(text, text)
+
+
+def extract_benefits(doc: Document) -> list[BenefitRule]:
+    units = find_units(doc)
+    if not units:
+        return []
+    district = document_district(doc)
+    scopes = [(p, t, _scope_kind(t)) for p, t in scope_clauses(doc)]
+    quals = [(p, t, _scope_kind(t)) for p, t in qualification_clauses(doc)]
+    notes = non_stacking_notes(doc)
+    rows = [row_cells(p) for p in doc.provisions if is_table_row(p)]
+    rules: list[BenefitRule] = []
+    for u in units:
+        p = u.provision
+        cid = p.cid
+        subject = subject_of(u.text)
+        kind = beneficiary_of(subject, u.text)
+        conds = _kind_conditions(kind, district, cid)
+        if kind == "person":
+            conds += person_conditions(subject, district, cid)
+        else:
+            conds += _conditions_for(kind, subject, district, cid)
+        unexpressed = unexpressed_conditions(subject, cid)
+        if kind != "person":
+            # conditions on the people an organisation serves are not facts about the organisation
+            conds = [c for c in conds if c.field in ("kind", "district", "size", "certifications", "zones",
+                                                    "ownership", "taxpayer", "listing")]
+            trig = TRIGGER.search(subject)
+            if trig:
+                unexpressed.append(Condition("", "unexpressed", None, subject[-30:], cid))
+        scope_used = []
+        for sp, st, sk in scopes:
+            if sk != kind or st in u.text:
+                continue
+            scope_used.append(st)
+            conds += [Condition(c.field, c.op, c.value, c.label, sp.cid, c.any_of)
+                      for c in _conditions_for(kind, st, district, sp.cid)]
+            unexpressed += unexpressed_conditions(st, sp.cid)
+        for qp, qt, qk in quals:
+            if qk == kind and qt not in u.text:
+                unexpressed.append(Condition("", "unexpressed", None, qt[:40], qp.cid))
+        fields = {f for c in conds for f in c.fields()}
+        if district and kind == "person" and not fields & {"hukou", "residence_district"}:
+            conds.append(Condition("residence_district", "eq", district, f"居住在{district}（区级文件）", cid))
+        elif district and kind != "person" and "district" not in fields:
+            conds.append(Condition("district", "eq", district, f"位于{district}（区级文件）", cid))
+        elif not district and kind != "person":
+            conds.append(Condition("registered_in_beijing", "is_true", True, "在京注册（市级文件）", cid))
+        amount = parse_amount(u.text)
+        name = benefit_name(u.text)
+        if amount.max_yuan is None and amount.percent is None and rows:
+            row = service_row(name, rows)
+            if row:
+                amount.max_yuan = row_amount(row)
+                amount.text = " | ".join(row)
+                amount.per = amount.per or "each time"
+        seen_labels: set[str] = set()
+        dedup = []
+        for c in conds + unexpressed:
+            key = f"{c.field}|{c.op}|{c.value}|{c.label}"
+            if key not in seen_labels:
+                seen_labels.add(key)
+                dedup.append(c)
+        review = [c.label for c in unexpressed]
+        conf = 0.5 + (0.2 if amount.max_yuan is not None else 0) + (0.1 if len(dedup) > 2 else 0) \
+            - (0.1 if review else 0)
+        rules.append(BenefitRule(
+            id=f"{cid}#{u.ordinal}", doc_key=doc.key, cid=cid, source=doc.source,
+            doc_number=doc.doc_number, doc_title=doc.short_title or doc.title, name=name,
+            text=u.source_text, beneficiary=kind, conditions=dedup, review=review, amount=amount,
+            apply=apply_info(doc, u.text), non_stacking=[n for n in notes if n in u.text] or notes[:3],
+            scope=scope_used, confidence=round(min(max(conf, 0.1), 0.95), 2)))
+    return rules
+
+
+def _save(conn, doc: Document, rules: list[BenefitRule]) -> None:
+    from ...store.benefits import save_rules
+    save_rules(conn, doc, rules)
+
+
+STAGE = ("benefits", extract_benefits, _save)

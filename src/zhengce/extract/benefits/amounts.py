@@ -1,0 +1,107 @@
+"""Money in benefit text: "每人每次补贴30元", "最高不超过500万元", "6000元、9000元、1.2万元", "补贴80%".
+
+``parse_amount`` returns the most one beneficiary gets, ignoring thresholds that are conditions
+("年营业收入超过1亿元的企业") and separating caps ("单个企业年奖励额不超过1000万元").
+"""
+
+from __future__ import annotations
+
+import re
+
+from .rule import Amount
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9, "十": 10, "百": 100, "千": 1000}
+NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
+MONEY = re.compile(NUM + r"\s*(万|亿|千)?\s*元")
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+# Amounts that are conditions, not grants (corpus: "单笔10万元（含）以下的交易", "营业额10万元以上").
+THRESHOLD_BEFORE = re.compile(r"(超过|达到|收入|投资额?|净资产|营业额|交易|贷款|规模|融资|单笔|产值|营收)[^，。；]{0,4}$")
+THRESHOLD_AFTER = re.compile(r"^(（含[^）]*）)?(以上|以下|及以上|至)")
+CAP_BEFORE = re.compile(r"(单个|每家|每户|累计|合计|总额|年度|全年|年奖励额|月享受)[^，。；]{0,10}(不超过|不得超过|最高)[^，。；]{0,3}$")
+PENALTY = re.compile(r"(罚款|处\S{0,6}以上)")
+
+PER_PATTERNS = [
+    (re.compile(r"每床每月"), "per bed per month"),
+    (re.compile(r"每人每次|每次|/次"), "each time"),
+    (re.compile(r"每人每月|每月|/月"), "per month"),
+    (re.compile(r"每人每年|每年|/年|年度"), "per year"),
+    (re.compile(r"一次性"), "one-off"),
+    (re.compile(r"每家|每个企业|单个企业"), "per firm"),
+    (re.compile(r"每个项目|单个项目|每项"), "per project"),
+    (re.compile(r"每人"), "per person"),
+]
+
+
+def cn_number(s: str) -> float:
+    """Arabic or simple Chinese numerals ("3000", "1.2", "两", "十五", "三千")."""
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    total, cur = 0, 0
+    for ch in s:
+        v = _CN_DIGITS.get(ch)
+        if v is None:
+            return 0.0
+        if v >= 10:
+            total += (cur or 1) * v
+            cur = 0
+        else:
+            cur = v
+    return float(total + cur)
+
+
+def to_yuan(num: str, unit: str | None) -> float:
+    v = cn_number(num)
+    return v * {"万": 1e4, "亿": 1e8, "千": 1e3}.get(unit or "", 1)
+
+
+def money_spans(text: str) -> list[tuple[int, int, float, str]]:
+    """Every grant amount in ``text`` as (start, end, yuan, kind) with kind "grant" or "cap"."""
+    out = []
+    for m in MONEY.finditer(text):
+        before, after = text[max(0, m.start() - 14): m.start()], text[m.end(): m.end() + 8]
+        if PENALTY.search(text[max(0, m.start() - 6): m.end() + 6]):
+            continue
+        if THRESHOLD_AFTER.match(after) or (THRESHOLD_BEFORE.search(before) and "最高" not in before[-4:]):
+            continue
+        kind = "cap" if CAP_BEFORE.search(before) else "grant"
+        out.append((m.start(), m.end(), to_yuan(m.group(1), m.group(2)), kind))
+    return out
+
+
+def amount_per(text: str) -> str | None:
+    for pat, per in PER_PATTERNS:
+        if pat.search(text):
+            return per
+    return None
+
+
+def parse_amount(text: str) -> Amount:
+    """The benefit's amount; grants first, caps only when no grant figure is stated."""
+    spans = money_spans(text)
+    grants = [s for s in spans if s[3] == "grant"]
+    caps = [s for s in spans if s[3] == "cap"]
+    use = grants or caps
+    amt = Amount(per=amount_per(text))
+    if use:
+        amt.max_yuan = max(s[2] for s in use)
+        if len(grants) >= 2 and re.search(r"第[一二三四五]|逐年|分别", text):
+            amt.schedule = [s[2] for s in grants]
+        amt.text = text[max(0, use[0][0] - 10): use[-1][1]]
+    amt.caps = [text[max(0, s[0] - 12): s[1]] for s in caps if grants]
+    pm = PERCENT.search(text)
+    if pm:
+        amt.percent = float(pm.group(1))
+    return amt
+
+
+def row_amount(cells: list[str]) -> float | None:
+    """A tariff row ("洗浴 | 30元 | 需同性家属陪同时，另加30元"): add-ons are summed."""
+    figures = [to_yuan(m.group(1), m.group(2)) for c in cells for m in MONEY.finditer(c)]
+    if not figures:
+        return None
+    if any(re.search(r"另加|另增加|加收|另补", c) for c in cells):
+        return sum(figures)
+    return max(figures)

@@ -1,0 +1,161 @@
+"""Eligibility phrases → structured conditions over the profile vocabulary.
+
+Each pattern is one reading the corpus needs (file:line of the motivating text in the comment).
+Phrases the vocabulary cannot express become ``unexpressed`` conditions so a match can only say
+"possibly eligible" for them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .rule import Condition
+
+BEIJING_DISTRICTS = ("东城区", "西城区", "朝阳区", "海淀区", "丰台区", "石景山区", "门头沟区", "房山区",
+                     "通州区", "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区", "密云区", "延庆区")
+_DIST = "|".join(d[:-1] for d in BEIJING_DISTRICTS)
+
+# Facts no profile field states (xicheng-gazette-2022.txt:3142 "无洗澡条件"; 3696 "服务质量星级").
+UNEXPRESSED = re.compile(
+    r"(无[^，。；、的]{1,6}条件|星级|信用|失信|首次|新认定|新获|获评|评为|入选|经认定|认定为|经审核|"
+    r"符合条件|符合[^，。；]{0,10}(规定|要求|标准)|达到[^，。；]{0,10}(标准|要求)|满意度|备案|遴选)")
+# Things the grant itself consists of, not conditions on the person (…签约养老家庭照护床位…; 有需求的).
+NOT_A_CONDITION = re.compile(r"(有需求|自愿|签约)")
+
+
+def _c(field: str, op: str, value, label: str, cid: str) -> Condition:
+    return Condition(field, op, value, label, cid)
+
+
+def hukou_conditions(text: str, district: str | None, cid: str) -> list[Condition]:
+    out = []
+    m = re.search(rf"({_DIST})区户籍|本区户籍|具有本区户籍", text)
+    if m:
+        d = (m.group(1) + "区") if m.group(1) else district
+        if d:
+            out.append(_c("hukou", "eq", d, f"{d}户籍", cid))
+    elif re.search(r"本市户籍|北京市户籍|京籍", text):
+        out.append(_c("hukou", "ne", "外地", "本市户籍", cid))
+    m = re.search(rf"(居住在|实际居家生活在|居住于|常住)(本区|({_DIST})区)", text)
+    if m:
+        d = (m.group(3) + "区") if m.group(3) else district
+        if d:
+            out.append(_c("residence_district", "eq", d, f"居住在{d}", cid))
+    return out
+
+
+def age_conditions(text: str, cid: str) -> list[Condition]:
+    m = re.search(r"(?:年龄在|年龄|)(\d{2,3})\s*(?:-|—|－|~|至|到)\s*(\d{2,3})\s*(?:周)?岁", text)
+    if m:
+        lo, hi = int(m.group(1)), int(m.group(2))
+        return [_c("age", "between", [lo, hi], f"年龄{lo}至{hi}周岁", cid)]
+    m = re.search(r"(?:年满|满)(\d{2,3})\s*周?岁", text) or re.search(r"(\d{2,3})\s*周?岁(?:及)?以上", text)
+    if m:
+        lo = int(m.group(1))
+        return [_c("age", "ge", lo, f"年满{lo}周岁", cid)]
+    return []
+
+
+ASSISTANCE = [("城乡特困|特困", "特困"), ("低保", "低保"), ("低收入", "低收入"), ("计划生育特扶|计生特扶|特扶", "计生特扶")]
+
+
+def assistance_conditions(text: str, cid: str) -> list[Condition]:
+    found = [v for pat, v in ASSISTANCE if re.search(pat, text)]
+    if not found:
+        return []
+    return [_c("assistance", "has_any", found, "、".join(found), cid)]
+
+
+def disability_conditions(text: str, cid: str) -> list[Condition]:
+    if not re.search(r"失能|残疾", text):
+        return []
+    grades: set[str] = set()
+    if re.search(r"中、重度|中重度|中度或重度", text):
+        grades |= {"moderate", "severe"}
+    if re.search(r"重度(失能|残疾)|一、二级", text):
+        grades.add("severe")
+    if re.search(r"中度(失能|残疾)|三至四级", text):
+        grades.add("moderate")
+    if not grades:  # "残疾老年人" without a grade
+        grades = {"moderate", "severe"}
+    label = {frozenset({"severe"}): "重度失能或重度残疾", frozenset({"moderate"}): "中度失能或残疾"}.get(
+        frozenset(grades), "中、重度失能或残疾")
+    return [_c("disability", "in", sorted(grades), label, cid)]
+
+
+def living_conditions(text: str, cid: str) -> list[Condition]:
+    if re.search(r"空巢|独居", text):
+        return [_c("lives_alone", "is_true", True, "空巢/独居", cid)]
+    return []
+
+
+def employment_conditions(text: str, cid: str) -> list[Condition]:
+    pats = [("登记失业|失业人员", "registered-unemployed"), ("高校毕业生|应届毕业生", "new-graduate"),
+            ("退役军人", "veteran")]
+    vals = [v for p, v in pats if re.search(p, text)]
+    return [_c("employment", "in", vals, "、".join(vals), cid)] if vals else []
+
+
+def person_conditions(text: str, district: str | None, cid: str) -> list[Condition]:
+    """All structured person conditions of one phrase; alternatives joined by 以及/，或 become ``any``."""
+    common = hukou_conditions(text, district, cid)
+    alts = [a for a in re.split(r"以及|，或者?|；或", text) if a]
+    per_alt = []
+    for a in alts:
+        conds = (age_conditions(a, cid) + assistance_conditions(a, cid) + disability_conditions(a, cid)
+                 + living_conditions(a, cid) + employment_conditions(a, cid))
+        if conds:
+            per_alt.append(conds)
+    if len(per_alt) > 1:
+        label = " 或 ".join("且".join(c.label for c in alt) for alt in per_alt)
+        return common + [Condition("", "any", None, label, cid, any_of=per_alt)]
+    return common + (per_alt[0] if per_alt else [])
+
+
+SIZES = [("中小微企业|中小企业", ["medium", "small", "micro"], "中小微企业"),
+         ("小微企业", ["small", "micro"], "小微企业"), ("微型企业", ["micro"], "微型企业")]
+CERTS = [("小巨人", "专精特新小巨人"), ("专精特新", "专精特新中小企业"), ("高新技术企业", "高新技术企业"),
+         ("创新型中小企业", "创新型中小企业"), ("独角兽", "独角兽"), ("瞪羚", "瞪羚")]
+ZONES = [("自贸试验区|自由贸易试验区", "自贸试验区"), ("中关村", "中关村"), ("综合保税区", "综合保税区"),
+         ("经济技术开发区|经开区", "北京经济技术开发区")]
+
+
+def enterprise_conditions(text: str, cid: str) -> list[Condition]:
+    out = []
+    for pat, vals, label in SIZES:
+        if re.search(pat, text):
+            out.append(_c("size", "in", vals, label, cid))
+            break
+    certs = []
+    for pat, v in CERTS:
+        if re.search(pat, text) and not (v == "专精特新中小企业" and "小巨人" in text):
+            certs.append(v)
+    if certs:
+        out.append(_c("certifications", "has_any", certs, "、".join(certs), cid))
+    zones = [v for p, v in ZONES if re.search(p, text)]
+    if zones:
+        out.append(_c("zones", "has_any", zones, "、".join(zones), cid))
+    if re.search(r"民营企业|民营经济", text):
+        out.append(_c("ownership", "eq", "private", "民营企业", cid))
+    if re.search(r"外资企业|外商投资企业", text):
+        out.append(_c("ownership", "eq", "foreign", "外资企业", cid))
+    if re.search(r"小规模纳税人", text):
+        out.append(_c("taxpayer", "eq", "small-scale", "小规模纳税人", cid))
+    for pat, v in [("新三板", "新三板"), ("北交所|北京证券交易所", "北交所")]:
+        if re.search(pat + r"[^，。；]{0,4}挂牌企业|已在" + pat, text):
+            out.append(_c("listing", "eq", v, f"{v}挂牌", cid))
+    return out
+
+
+def unexpressed_conditions(text: str, cid: str) -> list[Condition]:
+    """Facts the vocabulary cannot state, one condition per distinct phrase."""
+    out, seen = [], set()
+    for m in UNEXPRESSED.finditer(text):
+        start = max(text.rfind("，", 0, m.start()), text.rfind("、", 0, m.start()), text.rfind("。", 0, m.start()))
+        end_m = re.search(r"[，、。；]", text[m.end():])
+        end = m.end() + (end_m.start() if end_m else 0)
+        phrase = text[start + 1: end].strip("的")[:30]
+        if phrase and phrase not in seen:
+            seen.add(phrase)
+            out.append(Condition("", "unexpressed", None, phrase, cid))
+    return out

@@ -1,0 +1,100 @@
+"""The rule unit (规则单元): one benefit a document grants, as data a policy officer can correct.
+
+A rule is plain JSON-friendly data (``to_dict``/``from_dict``) so that it can be exported to YAML,
+corrected by hand, imported back as a new version, and compiled into vectorised predicates by
+``zhengce.match``. Conditions are over the profile vocabulary (``zhengce/data/profile_vocabulary.json``);
+what the vocabulary cannot express is kept as an ``unexpressed`` condition with its text, which makes
+a verdict "possibly eligible" and never "eligible".
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Operators a condition may use (see zhengce.match.engine for their array semantics).
+OPERATORS = ("eq", "ne", "in", "not_in", "ge", "le", "between", "has_any", "has_all",
+             "is_true", "is_false", "before", "after", "any", "unexpressed")
+
+
+@dataclass
+class Condition:
+    """``field op value``; ``label`` is the Chinese phrase shown in reasons ("年龄60至79周岁").
+
+    ``op == "any"`` holds alternatives in ``any_of`` (each a list of conditions that must all hold);
+    ``op == "unexpressed"`` is a fact the vocabulary cannot state (``label`` is the text).
+    """
+
+    field: str
+    op: str
+    value: Any = None
+    label: str = ""
+    cid: str = ""
+    any_of: list[list[Condition]] | None = None
+
+    def to_dict(self) -> dict:
+        d: dict[str, Any] = {"field": self.field, "op": self.op, "value": self.value, "label": self.label}
+        if self.cid:
+            d["cid"] = self.cid
+        if self.any_of is not None:
+            d["any_of"] = [[c.to_dict() for c in alt] for alt in self.any_of]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Condition:
+        alts = d.get("any_of")
+        return cls(field=d.get("field", ""), op=d["op"], value=d.get("value"), label=d.get("label", ""),
+                   cid=d.get("cid", ""),
+                   any_of=[[cls.from_dict(c) for c in alt] for alt in alts] if alts is not None else None)
+
+    def fields(self) -> set[str]:
+        if self.any_of is not None:
+            return {f for alt in self.any_of for c in alt for f in c.fields()}
+        return {self.field} if self.field else set()
+
+
+@dataclass
+class Amount:
+    """The most one beneficiary gets for one ``per``; ``schedule`` lists year-by-year figures."""
+
+    max_yuan: float | None = None
+    per: str | None = None  # "each time" | "per month" | "per bed per month" | "one-off" | "per year" …
+    schedule: list[float] = field(default_factory=list)
+    caps: list[str] = field(default_factory=list)  # "单个企业年奖励额不超过1000万元"
+    percent: float | None = None  # "补贴80%"
+    text: str = ""  # the phrase the figure came from
+
+
+@dataclass
+class BenefitRule:
+    id: str  # stable: provision cid + "#" + ordinal of the benefit within the provision
+    doc_key: str
+    cid: str
+    source: str
+    doc_number: str | None
+    doc_title: str
+    name: str  # short name: "免费洗澡服务", "床位运营基础服务补贴"
+    text: str  # the source text of the benefit (normalised provision text or its sentences)
+    beneficiary: str  # person | enterprise | organization
+    conditions: list[Condition] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)  # condition text not structured: for an officer
+    amount: Amount = field(default_factory=Amount)
+    apply: dict[str, Any] = field(default_factory=dict)  # agency, channel, materials
+    non_stacking: list[str] = field(default_factory=list)
+    scope: list[str] = field(default_factory=list)  # document-wide clauses applied to this item
+    confidence: float = 0.5
+    version: int = 0  # 0 = as extracted; n > 0 = the n-th officer correction
+    corrected_by: str | None = None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["conditions"] = [c.to_dict() for c in self.conditions]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> BenefitRule:
+        d = dict(d)
+        d["conditions"] = [Condition.from_dict(c) for c in d.get("conditions") or []]
+        d["amount"] = Amount(**(d.get("amount") or {}))
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in d.items() if k in known})

@@ -1,0 +1,273 @@
+"""Find benefit units in a document and read who gets what.
+
+A unit is a provision (or, when one provision grants several things, a run of its sentences)
+that grants money, a reduction or a free service. Scope clauses ("服务对象为：…", "本办法适用于…",
+"以上政策措施适用于…") are read once per document and applied to every unit of the same beneficiary kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...model import Document, Provision
+from ...text import normalize
+from .amounts import MONEY, PENALTY, money_spans
+
+_PUNCT = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
+
+
+def work_text(s: str) -> str:
+    """The eval's normal form (NFKC, no whitespace) with Chinese punctuation restored for the patterns."""
+    return normalize(s).translate(_PUNCT)
+
+
+GRANT_WORD = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|减免|免收|免征|减半征收|资金支持|"
+                        r"给予[^，。；]{0,15}支持|一次性支持")
+FREE = re.compile(r"免费|免收|免征|减免|减半征收")
+PERCENT = re.compile(r"\d+(?:\.\d+)?[%％]")
+CAP_ONLY = re.compile(r"(合计|累计)[^，。；]{0,12}不(得)?超过")
+GRANT_AT = re.compile(r"(区财政|市财政|市级财政|区级财政|财政|给予|予以|补贴\d|奖励\d|补助\d|按照每|按每|免费|免收|免征|减免|"
+                      r"一次性|最高)")
+SCOPE = re.compile(r"(服务对象|适用对象|支持对象|补贴对象|补助对象|奖励对象|享受对象|保障对象)(为|是|包括|：)|"
+                   r"(本办法|本细则|本措施|本政策|本方案|以上政策措施|上述政策措施|以上措施|上述措施|本通知)[^。]{0,6}适用于")
+QUALIFY = re.compile(r"(应满足|应当满足|应具备|应当具备|须满足|符合)以下条件")
+NON_STACKING = re.compile(r"不重复享受|不得重复|不可再申请享受|不再重复|差额给予|按差额|就高|不叠加|不可叠加|不同时享受")
+PERSON_NOUN = r"老年人|老人|居民|个人|人员|家庭|服务对象|毕业生|学生|职工|残疾人|儿童|妇女|群众|患者|农民|孕产妇|人才|市民|户籍人口"
+ENTERPRISE_NOUN = r"用人单位|企业|公司|商户|个体工商户|市场主体|厂商|纳税人"
+ORG_NOUN = r"机构|驿站|单位|社会组织|协会|医院|学校|幼儿园|平台|园区|团队|商会"
+AGENCY = re.compile(r"(?:市|区)[\u4e00-\u9fff]{1,14}?(?:局|委员会|委|办公室|办|管委会|中心|街道|服务站)")
+
+
+@dataclass
+class Unit:
+    provision: Provision
+    ordinal: int
+    text: str  # work text of the unit
+    source_text: str  # provision text the eval compares quotes against
+    subject: str = ""
+    beneficiary: str = "person"
+    table_row: list[str] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+MARKER = re.compile(r"(?=第[一二三四五六七八九十百]+条)|(?=（[一二三四五六七八九十]+）)|(?=[一二三四五六七八九十]+、)")
+
+
+def sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[。；])", text)
+    return [p for p in parts if p]
+
+
+def segments(text: str) -> list[list[str]]:
+    """Sentences grouped by numbered item, for provisions that run several items together."""
+    out = []
+    for seg in re.split(r"(?<=[。；：])" + MARKER.pattern, text):
+        if seg:
+            out.append(sentences(seg))
+    return out
+
+
+def is_grant(s: str) -> bool:
+    if not GRANT_WORD.search(s) or PENALTY.search(s):
+        return False
+    spans = money_spans(s)
+    if spans and all(k == "cap" for *_, k in spans) and CAP_ONLY.search(s) and not re.search(r"给予|提供", s):
+        return False
+    return bool(spans) or bool(FREE.search(s)) or bool(PERCENT.search(s))
+
+
+def is_table_row(p: Provision) -> bool:
+    return p.kind == "row" or p.cells is not None or "\t" in p.raw
+
+
+def row_cells(p: Provision) -> list[str]:
+    if "\t" in p.raw or not p.cells:
+        return [work_text(c) for c in p.raw.split("\t") if c.strip()]
+    return [work_text(c) for c in p.cells]
+
+
+SERVICE = re.compile(r"为(.{2,80}?)提供(.{1,12}?服务)")
+
+
+def find_units(doc: Document) -> list[Unit]:
+    """Grant sentences, plus "为…提供X服务" where the document prices X in a tariff table."""
+    units: list[Unit] = []
+    rows = [row_cells(p) for p in doc.provisions if is_table_row(p)]
+    for p in doc.provisions:
+        if p.kind in ("table", "attachment") or is_table_row(p):
+            continue
+        t = work_text(p.text)
+        service = SERVICE.search(t)
+        if service and rows and not GRANT_WORD.search(t) and service_row(service.group(2), rows, strict=True):
+            units.append(Unit(p, 0, t, p.text))
+            continue
+        if not GRANT_WORD.search(t):
+            continue
+        groups: list[list[str]] = []
+        for seg in segments(t):
+            lead: list[str] = []
+            first = len(groups)
+            for s in seg:
+                if is_grant(s):
+                    groups.append(lead + [s])
+                    lead = []
+                elif len(groups) > first and not MONEY.search(s):
+                    groups[-1].append(s)
+                else:
+                    lead.append(s)
+        for i, g in enumerate(groups):
+            src = p.text if len(groups) == 1 else "".join(g)
+            units.append(Unit(p, i, "".join(g), src))
+    return units
+
+
+def subject_of(t: str) -> str:
+    """The recipient phrase: "为X提供…", "对X给予…", else the text before the grant clause."""
+    m = re.search(r"为(.{2,80}?)(提供|安排)", t)
+    if m and re.search(PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN, m.group(1)):
+        return m.group(1)
+    m = re.search(r"对(.{2,80}?)(给予|予以|实行|按照|按)", t)
+    if m:
+        return m.group(1)
+    g = GRANT_AT.search(t, 4)
+    if g:
+        cut = t.rfind("，", 0, g.start())
+        return t[: cut if cut > 0 else g.start()]
+    return t
+
+
+CLAIMANT = re.compile(r"(个人|企业|用人单位|主办单位|机构|单位)(?:可|按照|可按照)?(?:申请|按照|按)")
+FIRST_CLAUSE_KIND = re.compile(r"^[^，。；]{0,40}?(企业|用人单位|机构|驿站)[，]")
+
+
+def beneficiary_of(subject: str, text: str) -> str:
+    """Who receives the grant: the claimant named at the amount, else the subject's last noun."""
+    first_money = MONEY.search(text)
+    claim = None
+    for m in CLAIMANT.finditer(text[: first_money.start()] if first_money else text):
+        claim = m.group(1)
+    if claim is None:
+        fc = FIRST_CLAUSE_KIND.search(text)
+        claim = fc.group(1) if fc else None
+    if claim:
+        return {"个人": "person", "企业": "enterprise", "用人单位": "enterprise"}.get(claim, "organization")
+    best, kind = -1, ""
+    for k, pat in (("person", PERSON_NOUN), ("enterprise", ENTERPRISE_NOUN), ("organization", ORG_NOUN)):
+        for m in re.finditer(pat, subject):
+            if m.end() > best:
+                best, kind = m.end(), k
+    if kind:
+        return kind
+    if re.search(ENTERPRISE_NOUN, text):
+        return "enterprise"
+    return "person"
+
+
+def benefit_name(t: str) -> str:
+    m = re.search(r"(免费[\u4e00-\u9fff]{1,10}?服务|免费[\u4e00-\u9fff]{2,4})", t)
+    if m:
+        return m.group(1)
+    m = SERVICE.search(t)
+    if m:
+        return m.group(2)
+    names = re.findall(r"([\u4e00-\u9fff]{2,12}?(?:补贴|奖励|补助|津贴|贴息|资助))", t)
+    if names:
+        return min(names[-1:], key=len)
+    return t[:20]
+
+
+def service_row(name: str, rows: list[list[str]], strict: bool = False) -> list[str] | None:
+    """The tariff row for a free service: most shared characters with the service's name.
+
+    ``strict`` asks for the whole row head inside the name (上门理发 in "上门理发服务").
+    """
+    core = re.sub(r"免费|服务|提供|的", "", name)
+    if strict:
+        hits = [c for c in rows if c and len(c[0]) >= 2 and c[0] in core and MONEY.search("".join(c))]
+        return hits[0] if hits else None
+    best, best_score = None, 0.0
+    for cells in rows:
+        if not cells or not MONEY.search("".join(cells)):
+            continue
+        head = cells[0]
+        shared = len(set(core) & set(head))
+        score = shared / max(1, len(set(core)))
+        if shared and score > best_score:
+            best, best_score = cells, score
+    return best
+
+
+def document_district(doc: Document) -> str | None:
+    """The district of a district document (区级文件), else None for a city document."""
+    if doc.district:
+        return doc.district
+    from .conditions import BEIJING_DISTRICTS
+    head = " ".join([doc.title or "", " ".join(doc.issuers or []), doc.doc_number or "", work_text(doc.text[:300])])
+    for d in BEIJING_DISTRICTS:
+        if d in head or f"北京市{d}" in head:
+            return d
+    if doc.doc_number:
+        for d in BEIJING_DISTRICTS:
+            if doc.doc_number.startswith(d[0]) and not doc.doc_number.startswith("京"):
+                return d
+    return None
+
+
+def scope_clauses(doc: Document) -> list[tuple[Provision, str]]:
+    out = []
+    for p in doc.provisions:
+        t = work_text(p.text)
+        m = SCOPE.search(t)
+        if m:
+            end = t.find("。", m.end())
+            out.append((p, t[m.start(): end if end > 0 else len(t)]))
+    return out
+
+
+def qualification_clauses(doc: Document) -> list[tuple[Provision, str]]:
+    out = []
+    for p in doc.provisions:
+        t = work_text(p.text)
+        if QUALIFY.search(t):
+            out.append((p, t))
+    return out
+
+
+def non_stacking_notes(doc: Document) -> list[str]:
+    out = []
+    for p in doc.provisions:
+        for s in sentences(work_text(p.text)):
+            if NON_STACKING.search(s) and s not in out:
+                out.append(s)
+    return out
+
+
+def apply_info(doc: Document, unit_text: str) -> dict:
+    """How to apply: agency (受理部门), channel and materials where the document states them."""
+    info: dict = {}
+    m = re.search(r"[（(]((?:市|区)[^（）()]{2,60}?)[）)]$", unit_text.rstrip("。"))
+    if m and AGENCY.search(m.group(1)):
+        info["agency"] = m.group(1)
+    materials: list[str] = []
+    collecting = False
+    for p in doc.provisions:
+        t = work_text(p.text)
+        if collecting:
+            if re.match(r"^\d+[.．、]", t) or re.match(r"^（\d+）", t):
+                materials.append(re.sub(r"^\d+[.．、]|^（\d+）", "", t).rstrip("；。"))
+                continue
+            collecting = False
+        if re.search(r"申请材料|提交以下材料|材料包括", t):
+            collecting = True
+        if "channel" not in info:
+            c = re.search(r"(?:向|到|通过)([^，。；]{2,40}?)(?:提出|进行)?(?:书面)?申请", t)
+            if c and re.search(r"申请|申报", t):
+                info["channel"] = c.group(0)
+        if "agency" not in info:
+            a = re.search(r"(?:报|由)((?:区|市)[\u4e00-\u9fff]{2,10}?(?:局|委))(?:进行)?(?:审批|审核|负责|统一)", t)
+            if a:
+                info["agency"] = a.group(1)
+    if materials:
+        info["materials"] = materials[:10]
+    return info

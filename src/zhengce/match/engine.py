@@ -1,0 +1,132 @@
+"""Vectorised evaluation of rule conditions over a population (three-valued, Kleene logic).
+
+Truth values are uint8: F=0, U=1 (unknown: a missing fact or one the vocabulary cannot state),
+T=2 — so AND is ``np.minimum`` and OR is ``np.maximum``. Each condition is one numpy expression
+over a whole column; a rule is the minimum over its conditions. One profile is a population of one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..extract.benefits.rule import BenefitRule, Condition
+from .profile import Column, Population, vocabulary
+
+F, U, T = np.uint8(0), np.uint8(1), np.uint8(2)
+
+
+def _tv(cond: np.ndarray, unknown: np.ndarray | None) -> np.ndarray:
+    out = np.where(cond, T, F).astype(np.uint8)
+    if unknown is not None:
+        out[unknown] = U
+    return out
+
+
+def evaluate(c: Condition, pop: Population, cache: dict | None = None) -> np.ndarray:
+    """The truth of one condition for every member of ``pop``."""
+    key = None
+    if cache is not None and c.op != "any":
+        key = (c.field, c.op, repr(c.value))
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    out = _evaluate(c, pop, cache)
+    if key is not None:
+        cache[key] = out
+    return out
+
+
+def _evaluate(c: Condition, pop: Population, cache: dict | None) -> np.ndarray:
+    n = pop.n
+    if c.op == "unexpressed":
+        return np.full(n, U, dtype=np.uint8)
+    if c.op == "any":
+        acc = np.full(n, F, dtype=np.uint8)
+        for alt in c.any_of or []:
+            part = np.full(n, T, dtype=np.uint8)
+            for sub in alt:
+                part = np.minimum(part, evaluate(sub, pop, cache))
+            acc = np.maximum(acc, part)
+        return acc
+    col: Column | None = pop.cols.get(c.field)
+    if col is None:
+        return np.full(n, U, dtype=np.uint8)
+    v, op = c.value, c.op
+    if col.type == "cat":
+        codes, unknown = col.values, col.values < 0
+        if op in ("eq", "ne"):
+            hit = codes == col.code(v)
+            return _tv(hit if op == "eq" else ~hit, unknown)
+        if op in ("in", "not_in"):
+            hit = np.isin(codes, [col.code(x) for x in v])
+            return _tv(hit if op == "in" else ~hit, unknown)
+    elif col.type == "num":
+        x, unknown = col.values, np.isnan(col.values)
+        if op in ("before", "after"):
+            import datetime as dt
+            v = float(dt.date.fromisoformat(v).toordinal())
+        with np.errstate(invalid="ignore"):
+            hit = {"eq": lambda: x == v, "ne": lambda: x != v, "ge": lambda: x >= v, "le": lambda: x <= v,
+                   "between": lambda: (x >= v[0]) & (x <= v[1]), "is_true": lambda: x == 1.0,
+                   "is_false": lambda: x == 0.0, "before": lambda: x < v, "after": lambda: x > v}.get(op)
+            if hit is not None:
+                return _tv(hit(), unknown)
+    elif col.type == "list":
+        unknown = ~col.known
+        m = col.bits(v if isinstance(v, list) else [v])
+        if op == "has_any":
+            return _tv((col.values & m) != 0, unknown)
+        if op == "has_all":
+            return _tv((col.values & m) == m, unknown)
+        if op == "not_in":
+            return _tv((col.values & m) == 0, unknown)
+    return np.full(n, U, dtype=np.uint8)
+
+
+def evaluate_rule(rule: BenefitRule, pop: Population, cache: dict | None = None) -> np.ndarray:
+    out = np.full(pop.n, T, dtype=np.uint8)
+    for c in rule.conditions:
+        out = np.minimum(out, evaluate(c, pop, cache))
+    return out
+
+
+@dataclass
+class Check:
+    """One condition's outcome for one profile, with its reason phrase and citation."""
+
+    label: str
+    value: str  # "是" | "否" | "未知"
+    reason: str  # "年龄60至79周岁: 否"
+    cid: str
+    missing: list[str]  # profile fields (or unexpressible facts) that left it unknown
+
+
+_WORD = {int(T): "是", int(F): "否", int(U): "未知"}
+
+
+def explain(rule: BenefitRule, pop: Population, i: int = 0) -> list[Check]:
+    """The trace of one member: every condition with its value and reason."""
+    vocab = vocabulary()
+    checks = []
+    for c in rule.conditions:
+        val = int(evaluate(c, pop)[i])
+        missing: list[str] = []
+        if val == U:
+            if c.op == "unexpressed":
+                missing = [f"无法由画像表达: {c.label}"]
+            else:
+                missing = [f"{f}（{vocab.get(f, {}).get('label', f)}）" for f in sorted(c.fields())
+                           if f not in pop.cols or _unknown_at(pop.cols[f], i)]
+        label = c.label or f"{c.field} {c.op} {c.value}"
+        checks.append(Check(label, _WORD[val], f"{label}: {_WORD[val]}", c.cid, missing))
+    return checks
+
+
+def _unknown_at(col: Column, i: int) -> bool:
+    if col.type == "cat":
+        return bool(col.values[i] < 0)
+    if col.type == "num":
+        return bool(np.isnan(col.values[i]))
+    return not bool(col.known[i])

@@ -1,0 +1,116 @@
+"""Rule tables: extracted benefit rules and the officer's versioned corrections.
+
+``benefit_rules`` is derived data: re-ingesting a document replaces its rows. ``benefit_overrides``
+holds corrections imported from a reviewed ``rules.yaml``; it is keyed by the stable rule id
+(provision cid + "#" + ordinal) and marked ``survives_reingest`` so a correction outlives the
+extraction it corrected. The rule in force is the latest override version, else the extraction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    select,
+)
+
+from ..extract.benefits.rule import BenefitRule
+from ..model import Document
+from .base import metadata
+
+benefit_rules = Table(
+    "benefit_rules", metadata,
+    Column("id", String(600), primary_key=True),
+    Column("doc_key", String(255), nullable=False, index=True),
+    Column("source", String(255), nullable=False),
+    Column("beneficiary", String(16), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("amount_max_yuan", Float),
+    Column("data", JSON, nullable=False),
+)
+
+benefit_overrides = Table(
+    "benefit_overrides", metadata,
+    Column("serial", Integer, primary_key=True, autoincrement=True),
+    Column("rule_id", String(600), nullable=False, index=True),
+    Column("doc_key", String(255), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("author", String(128)),
+    Column("note", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("data", JSON, nullable=False),
+    info={"survives_reingest": True},
+)
+
+
+def save_rules(conn: Connection, doc: Document, rules: list[BenefitRule]) -> None:
+    """Extraction-stage save (caller owns the transaction; old rows were deleted by doc_key)."""
+    if rules:
+        conn.execute(delete(benefit_rules).where(benefit_rules.c.id.in_([r.id for r in rules])))
+        conn.execute(benefit_rules.insert(), [
+            dict(id=r.id, doc_key=r.doc_key, source=r.source, beneficiary=r.beneficiary, name=r.name,
+                 amount_max_yuan=r.amount.max_yuan, data=r.to_dict()) for r in rules])
+
+
+def _latest_overrides(conn: Connection) -> dict[str, dict]:
+    latest = (select(benefit_overrides.c.rule_id, func.max(benefit_overrides.c.version).label("v"))
+              .group_by(benefit_overrides.c.rule_id).subquery())
+    stmt = select(benefit_overrides).join(
+        latest, (benefit_overrides.c.rule_id == latest.c.rule_id) & (benefit_overrides.c.version == latest.c.v))
+    return {r.rule_id: dict(r._mapping) for r in conn.execute(stmt)}
+
+
+def list_rules(conn: Connection, *, doc_keys: list[str] | None = None) -> list[BenefitRule]:
+    """The rules in force: each extracted rule replaced by its latest correction, plus rules an
+    officer added (overrides whose id extraction does not produce)."""
+    stmt = select(benefit_rules.c.id, benefit_rules.c.data).order_by(benefit_rules.c.doc_key, benefit_rules.c.id)
+    if doc_keys is not None:
+        stmt = stmt.where(benefit_rules.c.doc_key.in_(doc_keys))
+    overrides = _latest_overrides(conn)
+    out, seen = [], set()
+    for rid, data in conn.execute(stmt):
+        ov = overrides.get(rid)
+        out.append(BenefitRule.from_dict(ov["data"] if ov else data))
+        seen.add(rid)
+    for rid, ov in overrides.items():
+        if rid not in seen and (doc_keys is None or ov["doc_key"] in doc_keys) and not ov["data"].get("deleted"):
+            out.append(BenefitRule.from_dict(ov["data"]))
+    return [r for r in out if not getattr(r, "deleted", False)]
+
+
+def get_rule(conn: Connection, rule_id: str) -> BenefitRule | None:
+    ov = _latest_overrides(conn).get(rule_id)
+    if ov:
+        return BenefitRule.from_dict(ov["data"])
+    data = conn.execute(select(benefit_rules.c.data).where(benefit_rules.c.id == rule_id)).scalar_one_or_none()
+    return BenefitRule.from_dict(data) if data else None
+
+
+def save_override(conn: Connection, rule: BenefitRule, *, author: str | None = None,
+                  note: str | None = None) -> int:
+    """Store a corrected rule as the next version; returns that version number."""
+    cur = conn.execute(select(func.max(benefit_overrides.c.version))
+                       .where(benefit_overrides.c.rule_id == rule.id)).scalar_one_or_none() or 0
+    rule.version = cur + 1
+    rule.corrected_by = author
+    conn.execute(benefit_overrides.insert().values(
+        rule_id=rule.id, doc_key=rule.doc_key, version=rule.version, author=author, note=note,
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), data=rule.to_dict()))
+    return rule.version
+
+
+def history(conn: Connection, rule_id: str) -> list[dict]:
+    return [dict(r._mapping) for r in conn.execute(
+        select(benefit_overrides).where(benefit_overrides.c.rule_id == rule_id)
+        .order_by(benefit_overrides.c.version))]
