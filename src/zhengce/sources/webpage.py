@@ -15,6 +15,7 @@ import re
 
 from ..errors import SourceError
 from ..model import SourceLine
+from .nesting import cap_nesting
 from .plain import BOMS, SUPERSET, decode_text
 
 SKIP = {"script", "style", "nav", "noscript", "template", "svg", "math", "iframe", "object", "embed",
@@ -33,6 +34,7 @@ def read_html(path: str, data: bytes) -> tuple[str, str | None, list[SourceLine]
     from selectolax.lexbor import LexborHTMLParser
 
     text, enc = decode_html(path, data)
+    text, _ = cap_nesting(text)  # 100k nested <div> would make the tree builder quadratic
     tree = LexborHTMLParser(text)
     start = tree.body or tree.root
     if start is None:
