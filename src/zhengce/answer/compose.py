@@ -13,7 +13,7 @@ import re
 
 from ..library import Library
 from ..search import Hit, search
-from ..search.engine import segmenter_for, term_idf
+from ..search.engine import segmenter_for, term_df, term_idf
 from . import ABSTAIN_PREFIX, Answer, AnswerSentence
 
 # Calibrated on dev (coverage of content terms by the best sentence + its context); see
@@ -21,6 +21,7 @@ from . import ABSTAIN_PREFIX, Answer, AnswerSentence
 ABSTAIN_BELOW = 0.5
 MAX_SENTENCES = 3
 POOL = 30  # provisions re-ranked by sentence evidence
+IDF_CAP = 7.0
 
 _SENT = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
 _NUMBER_UNIT = re.compile(
@@ -31,6 +32,33 @@ _MATERIAL = re.compile(r"证明|材料|合同|凭证|证书|证件|执照|户口
 _ASK_AMOUNT = re.compile(r"多少|多长|多久|几|多大|比例|多高|金额|标准|期限|时限|何时|什么时候|哪天|几月|几号|目标")
 _ASK_AGENCY = re.compile(r"哪些部门|哪个部门|什么部门|哪个单位|哪些单位|谁负责|找哪|由谁|负责部门|牵头")
 _ASK_MATERIAL = re.compile(r"材料|证明|手续|准备什么|需要提供")
+
+
+_CN_NUM = "一二三四五六七八九十百千万两半"
+_NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)"
+# What a quantity question asks for, read from the question's own words; the answer must state a
+# number in that unit ("多少个工作日" is not answered by "80%以上").
+_UNIT_ASKS: list[tuple[re.Pattern, re.Pattern]] = [
+    (re.compile(r"多少钱|补多少|(?:补贴|补助|奖励|资助|支持|资金|费用|收费|罚款|金额)[^，。？]{0,6}多少|多少(?:补贴|补助|奖励|资金|万元|元)"),
+     re.compile(rf"{_NUM}\s*(?:万元|亿元|元)")),
+    (re.compile(r"比例|百分之|(?:率|占比)[^，。？]{0,6}多少|多少%"), re.compile(rf"{_NUM}\s*(?:%|％|成)|百分之")),
+    (re.compile(r"(?:多少|几)个?工作日"), re.compile(rf"{_NUM}\s*个?工作日")),
+    (re.compile(r"多长时间|多久|多少天|几天|多少日|几日|期限|时限|多少个月|几个月|多少年|几年"),
+     re.compile(rf"{_NUM}\s*(?:个?工作日|日|天|个月|月|年|小时|周)|当场|当日|即时|立即")),
+    (re.compile(r"几月|几号|哪天|何时|什么时候|什么时间"), re.compile(rf"{_NUM}\s*月(?:{_NUM}\s*日)?|{_NUM}\s*日")),
+    (re.compile(r"(?:多少|几)\s*(张|个|人|户|家|所|辆|项|次|岁|名|间|处|条|台|套|平方米)"), re.compile("")),
+]
+
+
+def asked_unit(question: str) -> re.Pattern | None:
+    """The number-with-unit pattern a quantity question needs in its answer, or None."""
+    for ask, unit in _UNIT_ASKS:
+        m = ask.search(question)
+        if m:
+            if not unit.pattern:  # a counted measure word: the number before that same word
+                return re.compile(rf"{_NUM}\s*{re.escape(m.group(1))}")
+            return unit
+    return None
 
 
 def sentences(text: str) -> list[str]:
@@ -59,8 +87,12 @@ class Scorer:
         self.terms = [t for t in terms if not any(t != o and t in o for o in terms)]
         self.subs = {t: [o for o in terms if o != t and o in t] for t in self.terms}
         idf = term_idf(library, terms) if terms else {}
+        # A term the library never uses cannot be evidence either way (健身房, 我妈): weight 0.
+        # Cap the rest so one rare word does not outweigh the question's other content.
+        idf = {t: 0.0 if term_df(library, t) == 0 else min(w, IDF_CAP) for t, w in idf.items()}
         self.idf = idf
         self.total = sum(idf.get(t, 0.0) for t in self.terms) or 1.0
+        self.years = re.findall(r"(?:19|20)\d\d(?=年)", question)
         self.forms = {t: self.seg.surface_forms(t) for t in terms}
         for gid_token in (t for t in self.seg.query_terms(question) if t.startswith("syn")):
             for form in self.seg.surface_forms(gid_token):
@@ -77,18 +109,29 @@ class Scorer:
             return 0.5 * found / len(subs)
         return 0.0
 
-    def coverage(self, text: str, context: str = "") -> float:
+    def coverage(self, text: str, context: str = "", provision: str = "") -> float:
+        """Share of the question's weighted terms stated by ``text``; terms found only in its
+        ``context`` (title, heading path) count 0.8, only elsewhere in its ``provision`` 0.6.
+        A year the question names (2023年) that neither states halves the coverage: the text
+        speaks of another year."""
         got = 0.0
         for t in self.terms:
             w = self.idf.get(t, 0.0)
             own = self._has(t, text)
-            ctx = self._has(t, context) * 0.8 if context else 0.0
-            got += w * max(own, ctx)
-        return got / self.total
+            if own < 1 and context:
+                own = max(own, self._has(t, context) * 0.8)
+            if own < 0.6 and provision:
+                own = max(own, self._has(t, provision) * 0.6)
+            got += w * own
+        cov = got / self.total
+        for y in self.years:
+            if y not in text and y not in context:
+                cov *= 0.5
+        return cov
 
 
 def _context(h: Hit) -> str:
-    return " ".join([h.doc_title, *h.heading_path])
+    return " ".join([h.doc_title, *h.heading_path, h.date.isoformat() if h.date else ""])
 
 
 def _tail_units(text: str, sent: str) -> str | None:
@@ -106,36 +149,41 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
     if not res.hits:
         return Answer(question, f"{ABSTAIN_PREFIX}与此问题相关的内容。", True)
     sc = Scorer(library, question)
+    unit = asked_unit(question)
     top_bm25 = res.hits[0].score or 1.0
-    scored: list[tuple[float, float, str, Hit]] = []  # (score, coverage, sentence, hit)
+    scored: list[tuple[float, float, bool, str, Hit]] = []  # (score, coverage, states unit, sentence, hit)
     best_by_hit: dict[str, float] = {}
     for rank, h in enumerate(res.hits):
         ctx = _context(h)
         prior = 0.1 * (h.score / top_bm25)
         for s in sentences(h.text) or [h.text]:
-            cov = sc.coverage(s, ctx)
-            total = cov + intent_bonus(question, s) + prior - 0.002 * rank
-            scored.append((total, cov, s, h))
+            cov = sc.coverage(s, ctx, h.text)
+            has_unit = bool(unit and unit.search(s))
+            total = cov + intent_bonus(question, s) + (0.2 if has_unit else 0.0) + prior - 0.002 * rank
+            scored.append((total, cov, has_unit, s, h))
             best_by_hit[h.cid] = max(best_by_hit.get(h.cid, 0.0), total)
     scored.sort(key=lambda x: -x[0])
     # Passages re-ranked by their best sentence: the provision that states the answer first.
     passages = sorted(res.hits, key=lambda h: -best_by_hit.get(h.cid, 0.0))[:k]
-    best_total, best_cov, _, _ = scored[0]
-    if best_cov < ABSTAIN_BELOW:
+    best_cov = max(x[1] for x in scored)
+    usable = [x for x in scored if x[1] >= ABSTAIN_BELOW and (x[2] or not unit)]
+    if not usable:
         near = "；".join(f"《{h.doc_title}》{h.cid}" for h in passages[:3])
-        return Answer(question, f"{ABSTAIN_PREFIX}能直接回答该问题的规定。最接近的条文：{near}。", True,
+        what = "所问的具体数额或期限" if unit and best_cov >= ABSTAIN_BELOW else "能直接回答该问题的规定"
+        return Answer(question, f"{ABSTAIN_PREFIX}{what}。最接近的条文：{near}。", True,
                       passages=passages, coverage=best_cov)
+    best_total = usable[0][0]
     chosen: list[tuple[str, Hit]] = []
-    for total, cov, s, h in scored:
-        if len(chosen) >= MAX_SENTENCES or total < 0.75 * best_total:
+    for total, cov, _u, s, h in scored:
+        if len(chosen) >= MAX_SENTENCES or total < 0.8 * best_total:
             break
-        if any(s == c or s in c or c in s for c, _ in chosen):
-            continue
-        if chosen and cov < ABSTAIN_BELOW:
+        if cov < ABSTAIN_BELOW or any(s in c or c in s for c, _ in chosen):
             continue
         chosen.append((s, h))
+    if not any(s == usable[0][3] for s, _ in chosen):
+        chosen.insert(0, (usable[0][3], usable[0][4]))
     parts, sents = [], []
-    for s, h in chosen:
+    for s, h in chosen[:MAX_SENTENCES]:
         tail = _tail_units(h.text, s)
         body = s + (tail or "")
         sents.append(AnswerSentence(body, h.cid, h.doc_title))

@@ -189,3 +189,11 @@ def term_idf(library: Library, terms: list[str]) -> dict[str, float]:
         n = searcher.num_docs
         dfs = {t: searcher.doc_freq("body", t) for t in terms}
     return {t: math.log(1 + (n - dfs[t] + 0.5) / (dfs[t] + 0.5)) for t in terms}
+
+
+def term_df(library: Library, term: str) -> int:
+    """How many provisions contain ``term`` (0: the library never uses it)."""
+    if library.engine.dialect.name == "postgresql":
+        from . import pg
+        return pg.doc_freqs(library, [term])[1][term]
+    return ensure_fresh(library).index.searcher().doc_freq("body", term)
