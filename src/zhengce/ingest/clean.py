@@ -146,12 +146,16 @@ def wrap_width(lines: list[str]) -> int | None:
     return mode if mode <= 60 and near >= 0.2 * len(lengths) else None
 
 
-def _standalone(text: str, width: int | None) -> bool:
-    """A line that ends its own block: headings, titles, dates, 文号, notes, subtitles."""
+def _standalone(text: str, width: int | None, last_len: int) -> bool:
+    """A block that ends here: headings, titles, dates, 文号, notes, subtitles.
+
+    ``last_len`` is the length of the block's last physical line: in a hard-wrapped file a full
+    last line continues on the next.
+    """
     if not text or _isolated(text):
         return True
-    if width and len(text) >= width - 3 and text[-1] not in _TERMINAL:
-        return False  # a full hard-wrapped line continues on the next
+    if width and last_len >= width - 3 and text[-1] not in _TERMINAL:
+        return False
     if P.DATE_LINE.match(text) or P.MONTH_LINE.match(text) or P.DATE_CN_LINE.match(text):
         return True
     if P.PUBLIC_NOTE.match(text) or re.fullmatch(r"\([^()]{1,30}\)", text):
@@ -200,12 +204,14 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
     in_bold = False  # inside a "**…" run that closes on a later line (a bold title over lines)
     for li in lines:
         stripped = li.text.strip()
-        opens = stripped.startswith("**") and not stripped.endswith("**")
-        closes = stripped.endswith("**") and not stripped.startswith("**")
+        odd = stripped.count("**") % 2 == 1
         s, style = strip_markup(li.text)
-        if in_bold or opens:
-            style = "b"
-        in_bold = (in_bold or opens) and not closes
+        if in_bold:
+            style, in_bold = "b", not odd
+        elif odd and stripped.startswith("**"):
+            style, in_bold = "b", True
+        if not stripped:
+            in_bold = False  # an unclosed ** never runs past a blank line
         if not s.strip() or _PAGE_NUMBER.match(s):
             cleaned.append((li, "", ""))
             continue
@@ -216,6 +222,7 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
     cur: Block | None = None
     cur_text = ""  # folded text of the current block, for decisions
     gap = False  # a blank line (page break) since the current block's last line
+    last_len = 0  # length of the current block's last physical line
     for idx, (li, s, style) in enumerate(cleaned):
         if not s:
             gap = True
@@ -228,8 +235,10 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
         if cur is not None and style == "b" and cur.style == "b":
             join = True  # a title set in bold over several lines
         else:
-            join = (cur is not None and not style and not cur.style and not cur.table
-                    and cur_text[-1:] not in _TERMINAL and not _standalone(cur_text, width)
+            # In a hard-wrapped file a short last line ends a prose paragraph (not a title's first line).
+            short_last = bool(width and last_len < 0.7 * width and re.search("[，。；、：]", cur_text))
+            join = (cur is not None and not style and not cur.style and not cur.table and not short_last
+                    and cur_text[-1:] not in _TERMINAL and not _standalone(cur_text, width, last_len)
                     and not _starts_block(t)
                     and not ((re.search("[，。；]", cur_text) or cur_text.startswith("附件"))
                              and _opens_document(t, texts, idx))
@@ -242,10 +251,12 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
             cur.lines.append(li)
             cur.text += t
             cur_text += t
+            last_len = len(texts[idx])
         else:
             cur = Block(t, [li], style=style)
             blocks.append(cur)
             cur_text = t
+            last_len = len(t)
         gap = False
     for b in blocks:
         b.text = "\t".join(repair(c) for c in b.text.split("\t")) if b.table else repair(b.text)

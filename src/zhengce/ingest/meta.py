@@ -14,7 +14,7 @@ _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 
 _ISSUER_SPLIT = re.compile(r"(?<=[局委厅府会室部院心办])(?=北京市|中共|国家|国务院|中国|共青团)")
 _TITLE_ISSUER = re.compile(r"^(.{2,80}?)(?:关于|印发|转发)")
 _EFFECTIVE = re.compile(r"(自[^。；]{0,30}?(?:施行|实施|执行)|[^。；，]{0,20}之日起[^。；]{0,20}(?:施行|实施|执行))")
-_ORG_LINE = re.compile(r"^[\u4e00-\u9fff\s]{3,60}$")
+_ORG_LINE = re.compile(r"^[\u4e00-\u9fff\s/]{3,60}$")
 
 
 def _cn_number(s: str) -> int:
@@ -56,7 +56,9 @@ def split_issuers(raw_lines: list[str]) -> list[str]:
 
 
 def _is_org_block(b: Block) -> bool:
-    return bool(_ORG_LINE.match(b.text) and P.ORG_END.search(b.text.replace(" ", "")) and len(b.text) <= 60)
+    """Signature lines: every raw line an organisation name (北京企业联合会/北京市企业家协会 too)."""
+    lines = [re.sub(r"[*#]", "", li.text).strip() for li in b.lines]
+    return all(_ORG_LINE.match(x) and P.ORG_END.search(x.replace(" ", "")) for x in lines if x)
 
 
 def title_issuers(title_block: Block) -> list[str] | None:

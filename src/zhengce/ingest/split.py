@@ -31,6 +31,7 @@ class RawDocument:
     category: str | None = None
     issued: list[str] = field(default_factory=list)  # normalised titles that continue this document
     in_attachments: bool = False  # past a 附件 marker: only a strongly confirmed title starts a new document
+    attachments_named: bool = False  # the 附件 lines gave the attachments' names
 
 
 def is_title(b: Block) -> bool:
@@ -120,7 +121,11 @@ def split_documents(blocks: list[Block]) -> tuple[list[RawDocument], list[Block]
         after_attachment = i > 0 and bool(re.fullmatch(r"附件\s*\d{0,2}", blocks[i - 1].text))
         how = _confirmation(blocks, i) if is_title(b) and not after_attachment else None
         after_category = bool(cur and cur.blocks and _category(cur.blocks[-1]))
-        if how and cur and (_continues(cur, b) or (cur.in_attachments and how not in ("docnum", "chapter") and not after_category
+        # Past a 附件 marker a weakly confirmed title is an attachment, unless the attachments were
+        # named (附件2：案例) and this is not one of them.
+        named = cur is not None and cur.attachments_named
+        if how and cur and (_continues(cur, b) or (cur.in_attachments and how not in ("docnum", "chapter")
+                                                     and not after_category and not named
                                                      and not _issuer_prefixed(b.text))):
             how = None  # the issued text, or an attachment (a form, a list) of the current document
         if how:
@@ -138,7 +143,9 @@ def split_documents(blocks: list[Block]) -> tuple[list[RawDocument], list[Block]
             continue
         if P.ATTACHMENT.match(b.text):
             cur.in_attachments = True
-            cur.issued.extend(_attachment_names(b.text))
+            names = _attachment_names(b.text)
+            cur.issued.extend(names)
+            cur.attachments_named = cur.attachments_named or bool(names)
         cur.blocks.append(b)
     return docs, front
 
