@@ -57,3 +57,42 @@ def test_citation_ids_are_unique_and_stable(docs):
     again = {d.key: [p.cid for p in d.provisions]
              for d in parse_source(read_source(corpus_file("beijing-gazette-2022-05.txt")))}
     assert again["京政发〔2021〕34号"] == [p.cid for p in docs["京政发〔2021〕34号"].provisions]
+
+
+# (document key, normalised text expected in some provision, raw text that must stay as it was)
+REPAIRS = [
+    # beijing-gazette-2022-05.txt:549-551 page break re-broke a word: "服务覆盖。" / "盖率。"
+    ("京政发〔2021〕34号", "提高残疾儿童康复服务质量和服务覆盖率。", "服务覆盖。"),
+    # xicheng-gazette-2022.txt:57 full-width parentheses folded, (以下简称北交所) kept
+    ("西政发〔2022〕1号", "(以下简称北交所)", "（以下简称北交所）"),
+]
+
+
+@pytest.mark.parametrize("key,text,raw", REPAIRS)
+def test_repairs_touch_only_the_normalised_copy(docs, key, text, raw):
+    d = docs[key]
+    assert any(text in p.text for p in d.provisions)
+    assert any(raw in p.raw for p in d.provisions)
+
+
+def _lines(name, start, end):
+    from zhengce.model import SourceLine
+    text = corpus_file(name).read_text(encoding="utf-8").split("\n")
+    return [SourceLine(t, i) for i, t in enumerate(text[start - 1:end], start)]
+
+
+def test_duplicated_character_at_a_page_join():
+    from zhengce.ingest.clean import build_blocks
+    # beijing-gazette-2019-10.txt:713-715 "…促进文化旅游" / "游发展。"
+    blocks = build_blocks(_lines("beijing-gazette-2019-10.txt", 713, 715))
+    assert len(blocks) == 1
+    assert "促进文化旅游发展。" in blocks[0].text
+    assert blocks[0].line_start == 713 and blocks[0].line_end == 715
+
+
+def test_injected_english_conjunction_is_repaired():
+    from zhengce.ingest.clean import build_blocks
+    # beijing-business-environment-plan-2021.txt:400 "健全监管规则 and 标准"
+    blocks = build_blocks(_lines("beijing-business-environment-plan-2021.txt", 400, 400))
+    assert blocks[0].text.startswith("健全监管规则和标准。")
+    assert "规则 and 标准" in blocks[0].raw

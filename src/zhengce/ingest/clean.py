@@ -232,6 +232,14 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
             cur, cur_text, gap = None, "", False
             continue
         t = texts[idx]
+        if (cur is not None and gap and not cur.table and len(t) <= 6 and len(cur_text) >= 2
+                and cur_text[-1] == "。" and t[0] == cur_text[-2] and not marker_of(t)):
+            # "…服务覆盖。" / "盖率。": a fragment re-broken after the page's last word
+            cur.lines.append(li)
+            cur.text = cur.text[:-1] + t[1:]
+            cur_text = cur_text[:-1] + t[1:]
+            gap = False
+            continue
         if cur is not None and style == "b" and cur.style == "b":
             join = True  # a title set in bold over several lines
         else:
