@@ -40,6 +40,16 @@ TRIGGER = re.compile(r"(上市|挂牌|建设|投资|引进|购买|购置|租赁|
                      r"项目|贡献|绩效|获得|入驻|招用|吸纳|认定|申报|首台|创新)")
 
 
+# Person benefits earned by an act the profile does not record (西人社发〔2022〕8号 "取得《创业合格证书》").
+PERSON_TRIGGER = re.compile(r"(取得|获得|参加|通过|实现|签订|缴纳|招用|吸纳|创业|入住|购买|租赁|培训)")
+
+
+def _phrase(text: str, m: re.Match) -> str:
+    start = max(text.rfind(ch, 0, m.start()) for ch in "，、。；")
+    ends = [i for i in (text.find(ch, m.end()) for ch in "，、。；") if i >= 0]
+    return text[start + 1: min(ends) if ends else len(text)][:30]
+
+
 def _kind_conditions(kind: str, district: str | None, cid: str) -> list[Condition]:
     return [Condition("kind", "eq", kind, {"person": "个人", "enterprise": "企业", "organization": "机构"}[kind], cid)]
 
@@ -78,13 +88,17 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
         else:
             conds += _conditions_for(kind, subject, district, cid)
         unexpressed = unexpressed_conditions(subject, cid)
+        if kind == "person":
+            act = PERSON_TRIGGER.search(subject)
+            if act:
+                unexpressed.append(Condition("", "unexpressed", None, _phrase(subject, act), cid))
         if kind != "person":
             # conditions on the people an organisation serves are not facts about the organisation
             conds = [c for c in conds if c.field in ("kind", "district", "size", "certifications", "zones",
                                                     "ownership", "taxpayer", "listing")]
             trig = TRIGGER.search(subject)
             if trig:
-                unexpressed.append(Condition("", "unexpressed", None, subject[-30:], cid))
+                unexpressed.append(Condition("", "unexpressed", None, _phrase(subject, trig), cid))
         scope_used = []
         for sp, st, sk in scopes:
             if sk != kind or st in u.text:
@@ -97,6 +111,9 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
             if qk == kind and qt not in u.text:
                 unexpressed.append(Condition("", "unexpressed", None, qt[:40], qp.cid))
         fields = {f for c in conds for f in c.fields()}
+        if fields <= {"kind"} and not unexpressed:
+            # nothing in the text says who qualifies: never claim eligibility on silence
+            unexpressed.append(Condition("", "unexpressed", None, "原文未写明享受条件（需核实）", cid))
         if district and kind == "person" and not fields & {"hukou", "residence_district"}:
             conds.append(Condition("residence_district", "eq", district, f"居住在{district}（区级文件）", cid))
         elif district and kind != "person" and "district" not in fields:

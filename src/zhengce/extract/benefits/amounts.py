@@ -16,9 +16,13 @@ NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
 MONEY = re.compile(NUM + r"\s*(万|亿|千)?\s*元")
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 # Amounts that are conditions, not grants (corpus: "单笔10万元（含）以下的交易", "营业额10万元以上").
-THRESHOLD_BEFORE = re.compile(r"(超过|达到|收入|投资额?|净资产|营业额|交易|贷款|规模|融资|单笔|产值|营收)[^，。；]{0,4}$")
+THRESHOLD_BEFORE = re.compile(r"((?<![不得])超过|达到|突破|安排|设立|投入|收入|投资额?|净资产|营业额|交易|贷款|规模|融资|单笔|产值|营收)[^，。；]{0,4}$")
 THRESHOLD_AFTER = re.compile(r"^(（含[^）]*）)?(以上|以下|及以上|至)")
 CAP_BEFORE = re.compile(r"(单个|每家|每户|累计|合计|总额|年度|全年|年奖励额|月享受)[^，。；]{0,10}(不超过|不得超过|最高)[^，。；]{0,3}$")
+# A grant figure stands next to a grant word ("给予最高3000万元的奖励", "每人每次补贴30元", "3000元标准").
+GRANT_BEFORE = re.compile(r"(给予|补贴|奖励|资助|补助|支持|最高|不超过|限额|按照|按|标准|每[\u4e00-\u9fff]{1,3}|申请|发放|"
+                          r"享受|增加|一次性|津贴|为|分别)[^，。；]{0,6}$")
+GRANT_AFTER = re.compile(r"^[^，。；]{0,4}(补贴|奖励|资助|补助|支持|贴息|津贴|一次性|标准|的(补贴|奖励|资金|资助|补助|支持))")
 PENALTY = re.compile(r"(罚款|处\S{0,6}以上)")
 
 PER_PATTERNS = [
@@ -54,19 +58,30 @@ def cn_number(s: str) -> float:
 
 def to_yuan(num: str, unit: str | None) -> float:
     v = cn_number(num)
-    return v * {"万": 1e4, "亿": 1e8, "千": 1e3}.get(unit or "", 1)
+    return round(v * {"万": 1e4, "亿": 1e8, "千": 1e3}.get(unit or "", 1), 2)
 
 
 def money_spans(text: str) -> list[tuple[int, int, float, str]]:
     """Every grant amount in ``text`` as (start, end, yuan, kind) with kind "grant" or "cap"."""
-    out = []
+    out: list[tuple[int, int, float, str]] = []
+    prev_end, prev_kept = -10, False
     for m in MONEY.finditer(text):
         before, after = text[max(0, m.start() - 14): m.start()], text[m.end(): m.end() + 8]
+        listed = re.fullmatch(r"[、和或及至到]|（含）[、和或]?", text[prev_end: m.start()]) is not None
+        prev_end = m.end()
+        if listed:  # "6000元、9000元、1.2万元": a list shares the fate of its first figure
+            if prev_kept:
+                out.append((m.start(), m.end(), to_yuan(m.group(1), m.group(2)), out[-1][3]))
+            continue
+        prev_kept = False
         if PENALTY.search(text[max(0, m.start() - 6): m.end() + 6]):
             continue
         if THRESHOLD_AFTER.match(after) or (THRESHOLD_BEFORE.search(before) and "最高" not in before[-4:]):
             continue
         kind = "cap" if CAP_BEFORE.search(before) else "grant"
+        if kind == "grant" and not (GRANT_BEFORE.search(before) or GRANT_AFTER.match(after)):
+            continue
+        prev_kept = True
         out.append((m.start(), m.end(), to_yuan(m.group(1), m.group(2)), kind))
     return out
 
@@ -87,7 +102,7 @@ def parse_amount(text: str) -> Amount:
     amt = Amount(per=amount_per(text))
     if use:
         amt.max_yuan = max(s[2] for s in use)
-        if len(grants) >= 2 and re.search(r"第[一二三四五]|逐年|分别", text):
+        if len(grants) >= 2 and re.search(r"第[一二三四五]|逐年|分别|依次|每满一年", text):
             amt.schedule = [s[2] for s in grants]
         amt.text = text[max(0, use[0][0] - 10): use[-1][1]]
     amt.caps = [text[max(0, s[0] - 12): s[1]] for s in caps if grants]

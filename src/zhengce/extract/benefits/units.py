@@ -104,21 +104,24 @@ def find_units(doc: Document) -> list[Unit]:
             continue
         if not GRANT_WORD.search(t):
             continue
-        groups: list[list[str]] = []
+        groups: list[tuple[list[str], list[str]]] = []  # (lead sentences, grant sentences)
         for seg in segments(t):
             lead: list[str] = []
             first = len(groups)
             for s in seg:
                 if is_grant(s):
-                    groups.append(lead + [s])
+                    groups.append((lead, [s]))
                     lead = []
-                elif len(groups) > first and not MONEY.search(s):
-                    groups[-1].append(s)
+                elif len(groups) > first and not MONEY.search(s) and not GRANT_WORD.search(s):
+                    groups[-1][1].append(s)
                 else:
                     lead.append(s)
-        for i, g in enumerate(groups):
-            src = p.text if len(groups) == 1 else "".join(g)
-            units.append(Unit(p, i, "".join(g), src))
+        for i, (lead, grant) in enumerate(groups):
+            src = p.text if len(groups) == 1 else "".join(lead + grant)
+            # the analysed text: the grant sentences, plus a run-in heading or a condition sentence
+            # the grant sentence points back to ("对上述企业…", "符合以下条件的…")
+            ctx = lead[-1:] if lead and re.search(r"^(对|符合|上述|其中|以上)", grant[0]) else []
+            units.append(Unit(p, i, "".join(ctx + grant), src))
     return units
 
 

@@ -1,0 +1,132 @@
+"""Matching commands: match, match-batch, benefits, card, rules export/import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from ..errors import InvalidInput
+from .app import app, console, get_library
+
+rules_app = typer.Typer(help="规则单元的导出与导入（政策审核员修订）。", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+def _yuan(v: float | None) -> str:
+    from ..match.cards import yuan
+    return yuan(v) if v is not None else "—"
+
+
+def _read_profile(path: Path) -> dict:
+    if not path.is_file():
+        raise InvalidInput(f"{path}: 文件不存在", field="profile.json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise InvalidInput(f"{path}: 不是有效的 JSON ({e.msg})", field="profile.json") from e
+
+
+@app.command("match")
+def match_cmd(
+    profile: Path = typer.Argument(..., help="画像 JSON 文件（字段见 zhengce/data/profile_vocabulary.json）。"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON。"),
+    show_all: bool = typer.Option(False, "--all", help="也列出不符合条件的政策。"),
+) -> None:
+    """我能享受哪些政策：每条政策给出 可以享受 / 可能可以享受 / 不符合条件 及理由。"""
+    from ..match import match_profile
+    result = match_profile(get_library(), _read_profile(profile))
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
+        return
+    t = Table("结论", "政策", "金额", "理由 / 缺少的信息", "规则 id")
+    for item in result.items:
+        if item.verdict == "not eligible" and not show_all:
+            continue
+        why = "；".join(item.failed if item.verdict == "not eligible" else (item.missing or item.reasons))
+        per = item.benefit.amount_per or ""
+        t.add_row(item.verdict_zh, item.benefit.name, f"{_yuan(item.benefit.amount_max_yuan)} {per}".strip(), why,
+                  item.benefit.id)
+    console.print(t)
+    c = result.to_dict()["counts"]
+    console.print(f"可以享受 {c['eligible']} 项，可能可以享受 {c['possibly eligible']} 项，不符合 {c['not eligible']} 项。",
+                  highlight=False)
+
+
+@app.command("match-batch")
+def match_batch_cmd(
+    registry: Path = typer.Argument(..., help="主体名录 .parquet 或 .csv（列名同画像字段）。"),
+    benefit: str = typer.Option(..., "--benefit", help="规则 id（见 zhengce benefits）。"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON。"),
+    limit: int = typer.Option(20, "--limit", help="每类最多列出多少行。"),
+) -> None:
+    """精准推送：列出名录中可以享受和可能可以享受某项政策的全部主体（向量化匹配）。"""
+    from ..match import match_batch
+    from ..match.registry import read_table
+    res = match_batch(get_library(), registry, benefit)
+    if as_json:
+        print(json.dumps(res.to_dict(), ensure_ascii=False))
+        return
+    table = read_table(registry)
+    label_col = next((c for c in ("name", "名称", "id", "统一社会信用代码") if c in table.column_names), None)
+    labels = table.column(label_col).to_pylist() if label_col else None
+    console.print(f"{res.benefit.name}（{res.benefit.id}）: 名录 {res.n} 行，可以享受 {len(res.eligible)}，"
+                  f"可能可以享受 {len(res.possibly)}，用时 {res.seconds * 1000:.1f} ms", highlight=False)
+    for title, rows in (("可以享受", res.eligible), ("可能可以享受", res.possibly)):
+        if rows:
+            shown = [str(labels[i]) if labels else str(i) for i in rows[:limit]]
+            console.print(f"{title}: " + "、".join(shown) + (" …" if len(rows) > limit else ""), highlight=False)
+
+
+@app.command("benefits")
+def benefits_cmd(
+    kind: str = typer.Option(None, "--kind", help="person | enterprise | organization"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON。"),
+) -> None:
+    """列出全部规则单元（政策待遇）。"""
+    from ..match import list_benefits
+    items = list_benefits(get_library(), kind)
+    if as_json:
+        print(json.dumps([i.to_dict() for i in items], ensure_ascii=False))
+        return
+    t = Table("规则 id", "对象", "政策", "金额", "文件", "版本")
+    for b in items:
+        t.add_row(b.id, b.beneficiary, b.name, f"{_yuan(b.amount_max_yuan)} {b.amount_per or ''}".strip(),
+                  b.doc_number or b.doc_title, str(b.version))
+    console.print(t)
+    console.print(f"{len(items)} 条", highlight=False)
+
+
+@app.command("card")
+def card_cmd(
+    rule_id: str = typer.Argument(..., help="规则 id（见 zhengce benefits）。"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON。"),
+) -> None:
+    """政策服务包：谁能享受 / 享受什么 / 标准 / 怎么申请 / 受理部门 / 政策依据。"""
+    from ..match import card
+    c = card(get_library(), rule_id)
+    if as_json:
+        print(json.dumps(c.to_dict(), ensure_ascii=False))
+    else:
+        console.print(c.text(), highlight=False, markup=False)
+
+
+@rules_app.command("export")
+def rules_export(path: Path = typer.Argument(..., help="输出的 rules.yaml")) -> None:
+    """导出全部规则（含已修订版本）供审核。"""
+    from ..match.rules_io import export_rules
+    n = export_rules(get_library(), path)
+    console.print(f"已导出 {n} 条规则到 {path}", highlight=False)
+
+
+@rules_app.command("import")
+def rules_import(
+    path: Path = typer.Argument(..., help="审核后的 rules.yaml"),
+    author: str = typer.Option(None, "--author", help="修订人。"),
+) -> None:
+    """导入审核后的规则：有改动的规则成为新版本，重新入库后依然生效。"""
+    from ..match.rules_io import import_rules
+    c = import_rules(get_library(), path, author=author)
+    console.print(f"新版本 {c['changed']} 条，未改动 {c['unchanged']} 条", highlight=False)
