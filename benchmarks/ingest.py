@@ -1,0 +1,137 @@
+"""Ingest benchmark: the whole corpus end to end through ``Library`` into a fresh SQLite store.
+
+Prints MB/s, the time per stage (read, parse, extract by stage, store, index) and a baseline
+ratio: end-to-end time over the time to merely read, decode and normalise the same bytes in the
+same process (machines here are noisy; the ratio travels better than absolute figures).
+Target (GUIDE §4): >= 5 MB/s end to end.
+
+    .venv/bin/python benchmarks/ingest.py                 # best of 3 runs
+    .venv/bin/python benchmarks/ingest.py --profile       # plus the cProfile hot spots
+    .venv/bin/python benchmarks/ingest.py PATH... --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import zhengce.ingest as ingest_pkg  # noqa: E402
+import zhengce.library as library_mod  # noqa: E402
+import zhengce.sources as sources_pkg  # noqa: E402
+from zhengce.text import normalize  # noqa: E402
+
+
+class Timer:
+    """Accumulates wall time per stage name across wrapped calls."""
+
+    def __init__(self) -> None:
+        self.t: dict[str, float] = defaultdict(float)
+
+    def wrap(self, name: str, fn):
+        def timed(*a, **kw):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                self.t[name] += time.perf_counter() - t0
+        return timed
+
+
+def load_index_hook() -> bool:
+    """Register the search index's POST_INGEST hook, as the CLI does, so 'index' is measured."""
+    try:
+        import zhengce.search.index  # noqa: F401
+        return True
+    except Exception as e:  # the benchmark still measures the rest
+        print(f"(search index not loaded: {e})")
+        return False
+
+
+def run_once(files: list[Path], timer: Timer | None = None) -> float:
+    """One end-to-end ingest into a fresh store; returns wall seconds."""
+    with tempfile.TemporaryDirectory() as d:
+        orig_read, orig_parse, orig_hooks = sources_pkg.read_source, ingest_pkg.parse_source, \
+            list(library_mod.POST_INGEST)
+        if timer:
+            sources_pkg.read_source = timer.wrap("read", orig_read)
+            ingest_pkg.parse_source = timer.wrap("parse", orig_parse)
+            library_mod.POST_INGEST[:] = [timer.wrap("index", h) for h in orig_hooks]
+        try:
+            lib = library_mod.Library(url=f"sqlite:///{d}/bench.db", data_dir=Path(d))
+            if timer:
+                lib.stages = [(n, timer.wrap(f"extract:{n}", ex), save)
+                              for n, ex, save in lib.stages]
+                lib.ingest_file = timer.wrap("ingest_file", lib.ingest_file)
+            t0 = time.perf_counter()
+            results = lib.ingest(files)
+            elapsed = time.perf_counter() - t0
+            bad = [r for r in results if r.status != "ingested"]
+            if bad:
+                print("not ingested:", *(f"{r.path}: {r.error or r.status}" for r in bad), sep="\n  ")
+            lib.engine.dispose()
+        finally:
+            sources_pkg.read_source, ingest_pkg.parse_source = orig_read, orig_parse
+            library_mod.POST_INGEST[:] = orig_hooks
+    return elapsed
+
+
+def baseline(files: list[Path]) -> float:
+    """Read, decode and normalise the same bytes: the floor any ingest must pay."""
+    t0 = time.perf_counter()
+    for f in files:
+        normalize(f.read_bytes().decode("utf-8"))
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("paths", nargs="*", type=Path, default=[ROOT / "data" / "gazettes"])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--profile", action="store_true", help="print cProfile hot spots of one run")
+    args = ap.parse_args()
+    files = sorted(q for p in args.paths for q in ([p] if p.is_file() else p.glob("*.txt")))
+    mb = sum(f.stat().st_size for f in files) / 1e6
+    load_index_hook()
+    run_once(files)  # warm imports, regex caches, dictionaries
+    times = [run_once(files) for _ in range(args.runs)]
+    base = min(baseline(files) for _ in range(max(3, args.runs)))
+    timer = Timer()
+    staged = run_once(files, timer)
+    best = min(times)
+    print(f"corpus: {len(files)} files, {mb:.2f} MB")
+    print(f"end to end: best {best:.3f} s = {mb / best:.1f} MB/s (median {statistics.median(times):.3f} s, "
+          f"{args.runs} runs; target >= 5 MB/s: {'OK' if mb / best >= 5 else 'MISSED'})")
+    print(f"baseline read+decode+normalise: {base * 1000:.1f} ms = {mb / base:.0f} MB/s; "
+          f"end to end is {best / base:.0f}x the baseline")
+    t = timer.t
+    extract = sum(v for k, v in t.items() if k.startswith("extract:"))
+    store = t["ingest_file"] - t["read"] - t["parse"] - extract
+    rows = [("read", t["read"]), ("parse", t["parse"]), ("extract", extract),
+            *[(f"  {k}", v) for k, v in sorted(t.items()) if k.startswith("extract:")],
+            ("store", store), ("index", t["index"]), ("other", staged - t["ingest_file"] - t["index"])]
+    print(f"stages (instrumented run, {staged:.3f} s):")
+    for name, v in rows:
+        print(f"  {name:<24} {v * 1000:8.1f} ms  {100 * v / staged:5.1f}%")
+    if args.profile:
+        pr = cProfile.Profile()
+        pr.enable()
+        run_once(files)
+        pr.disable()
+        out = io.StringIO()
+        pstats.Stats(pr, stream=out).sort_stats("tottime").print_stats(20)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
