@@ -28,6 +28,8 @@ _CJK = r"\u4e00-\u9fff\u3400-\u4dbf"
 _SPACE_BETWEEN = re.compile(rf"(?<=[{_CJK}，。、；：！？“”《》〔〕（）()%])[ \t\u3000]+(?=[{_CJK}\d，。、；：！？“”《》〔〕（）()])"
                             rf"|(?<=[\d])[ \t\u3000]+(?=[{_CJK}])")
 _NARROW_PUNCT = re.compile(r"(?<=[\u4e00-\u9fff)”》])[,;:!?](?!\d)|[,;:!?](?=[\u4e00-\u9fff“《(])")
+_HAS_NARROW = re.compile(r"[,;:!?]")
+_MULTI_SPACE = re.compile(r"[ \t]{2,}")
 _INJECTED = re.compile(rf"(?<=[{_CJK}])\s*\b(and|or)\b\s*(?=[{_CJK}])")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
 _MD_BOLD = re.compile(r"\*\*|__")
@@ -88,11 +90,14 @@ def repair(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     text = fold_width(text)
-    text = _NARROW_PUNCT.sub(lambda m: _HALF_TO_FULL[m.group(0)], text)
-    text = _INJECTED.sub(lambda m: "和" if m.group(1) == "and" else "或", text)
-    text = _SPACE_BETWEEN.sub("", text)
-    text = re.sub(r"[ \t]{2,}", " ", text).strip()
-    return simplify(text)
+    if _HAS_NARROW.search(text):
+        text = _NARROW_PUNCT.sub(lambda m: _HALF_TO_FULL[m.group(0)], text)
+    if " " in text or "\t" in text:  # the costly patterns only run where they can match
+        if "and" in text or "or" in text:
+            text = _INJECTED.sub(lambda m: "和" if m.group(1) == "and" else "或", text)
+        text = _SPACE_BETWEEN.sub("", text)
+        text = _MULTI_SPACE.sub(" ", text)
+    return simplify(text.strip())
 
 
 @dataclass(slots=True)
