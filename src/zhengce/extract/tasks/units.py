@@ -21,8 +21,8 @@ _SUFFIX_RE = re.compile("(" + "|".join(sorted(map(re.escape, SUFFIX), key=len, r
 _START = ("区", "市", "各", "相关", "北京")
 # A branch fragment that belongs to the name before it: "西城分局", "第一管网分公司".
 _BRANCH = re.compile(r"^(?!市|区|北京|中国|国家|各)(\S{2,3}|第\S{1,6})(分局|分公司|分中心)$")
-_TRAIL = re.compile(r"(等相关部门|等有关部门|等相关单位|等有关单位|等部门|等单位|等)$")
-_LEAD_TAIL = re.compile(r"(牵头负责|牵头|负责|配合)$")
+_LEAD_TAIL = re.compile(r"(按职责分工负责|按职责分工|按职责负责|分别负责|牵头负责|牵头|负责|配合)$")
+_JOIN = "\u2063"  # protects the 、 inside one office's double name while splitting
 EMPTY = re.compile(r"^[—\-－―一.。…\s/无]*$")
 
 
@@ -33,8 +33,11 @@ def unit_like(s: str) -> bool:
 def clean_unit(s: str) -> str:
     s = unicodedata.normalize("NFKC", s).strip(" \t，,、；;。.：:")
     s = re.sub(r"^(以及|及)", "", s)
-    s = _TRAIL.sub("", s)
     s = _LEAD_TAIL.sub("", s)
+    if s.endswith(("部门", "单位")) and "等" in s[-8:]:
+        s = s[: s.rindex("等")]  # "市城市管理委等相关部门", "各综合保税区管理机构等有关部门和单位"
+    elif s.endswith("等"):
+        s = s[:-1]
     return s.strip()
 
 
@@ -54,10 +57,9 @@ def split_cell(cell: str) -> list[str]:
     """Units in a table cell: whitespace / <p> separated, fragments rejoined, glued names cut."""
     text = re.sub(r"<[^>]+>", " ", cell)
     text = unicodedata.normalize("NFKC", text)
-    if "，" in cell or "," in text or "、" in text or "；" in text:
-        parts = [p for p in re.split(r"[，,、；;\s]+", text) if p]
-    else:
-        parts = text.split()
+    if re.search(r"[,、;]", text):
+        return split_list(text)
+    parts = text.split()
     parts = [re.sub(r"^(以及|及)(?=\S{3})", "", q) for p in parts for q in _cut_glued(p)]
     from ..agencies import registry
     reg = registry()
@@ -88,14 +90,22 @@ def split_cell(cell: str) -> list[str]:
     return out
 
 
+def _double_names() -> list[str]:
+    from ..agencies import registry
+    return sorted({n for a in registry().agencies for n in [a.name, *a.aliases] if "、" in n},
+                  key=len, reverse=True)
+
+
 def split_list(text: str) -> list[str]:
-    """Units in a prose list: ，/；separated (、 kept inside) when commas occur, else 、-separated."""
+    """Units in a prose list separated by ，/；/、 — except the 、 inside one office's double name
+    from the registry ("市科委、中关村管委会")."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", "", text)
-    seps = r"[,;]" if re.search(r"[,;]", text) else r"[、,;]"
+    for name in _double_names():
+        text = text.replace(name, name.replace("、", _JOIN))
     out: list[str] = []
-    for part in re.split(seps, text):
-        u = clean_unit(part)
+    for part in re.split(r"[、,;]", text):
+        u = clean_unit(part).replace(_JOIN, "、")
         if u and not EMPTY.match(u) and u not in out:
             out.append(u)
     return out
