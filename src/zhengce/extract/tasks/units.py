@@ -22,6 +22,8 @@ _START = ("区", "市", "各", "相关", "北京")
 # A branch fragment that belongs to the name before it: "西城分局", "第一管网分公司".
 _BRANCH = re.compile(r"^(?!市|区|北京|中国|国家|各)(\S{2,3}|第\S{1,6})(分局|分公司|分中心)$")
 _LEAD_TAIL = re.compile(r"(按职责分工负责|按职责分工|按职责负责|分别负责|牵头负责|牵头|负责|配合)$")
+# "市经济和信息化局及相关部门和各区政府": 及/和 between two names (not the 和 inside 市文化和旅游局)
+_CONNECTOR = re.compile(r"(?<=[局委办部门会位府心厅队])(?:以及|及|和)(?=各|相关|有关|市|区|北京)")
 _JOIN = "\u2063"  # protects the 、 inside one office's double name while splitting
 EMPTY = re.compile(r"^[—\-－―一.。…\s/无]*$")
 
@@ -104,7 +106,8 @@ def split_list(text: str) -> list[str]:
     for name in _double_names():
         text = text.replace(name, name.replace("、", _JOIN))
     out: list[str] = []
-    for part in re.split(r"[、,;]", text):
+    parts = [q for p in re.split(r"[、,;]", text) for q in _CONNECTOR.split(p)]
+    for part in parts:
         u = clean_unit(part).replace(_JOIN, "、")
         if u and not EMPTY.match(u) and u not in out:
             out.append(u)
