@@ -26,7 +26,7 @@ def read_table(path: str | Path) -> pa.Table:
         return pq.read_table(p)
     if p.suffix.lower() == ".csv":
         import pyarrow.csv as pcsv
-        return pcsv.read_csv(p)
+        return pcsv.read_csv(p, convert_options=pcsv.ConvertOptions(strings_can_be_null=True))
     raise InvalidInput(f"{p}: 只支持 .parquet 或 .csv", field="registry")
 
 

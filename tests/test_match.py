@@ -1,0 +1,156 @@
+"""Matching: profile validation, verdicts with reasons, batch == single, rules as versioned data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+
+from zhengce.errors import InvalidInput
+from zhengce.extract.benefits import extract_benefits
+from zhengce.extract.benefits.units import work_text
+from zhengce.match import match_rules
+from zhengce.match.engine import T, U, evaluate_rule
+from zhengce.match.profile import Population, validate_profile
+
+from conftest import corpus_file
+
+
+@pytest.fixture(scope="module")
+def elder_rules():
+    """Rules of 西民发〔2022〕2号 and 8号 (xicheng-gazette-2022.txt:3126-3871)."""
+    from zhengce.ingest import parse_source
+    from zhengce.sources import read_source
+    docs = parse_source(read_source(corpus_file("xicheng-gazette-2022.txt")))
+    return [r for d in docs if d.doc_number in ("西民发〔2022〕2号", "西民发〔2022〕8号") for r in extract_benefits(d)]
+
+
+def _by_quote(rules, result, quote):
+    r = min((r for r in rules if quote in work_text(r.text)), key=lambda r: len(r.text))
+    return next(i for i in result.items if i.benefit.id == r.id)
+
+
+@pytest.mark.parametrize("profile,field", [
+    ({"kind": "person", "agee": 70}, "agee"),
+    ({"kind": "person", "disability": "very"}, "disability"),
+    ({"kind": "person", "age": "seventy"}, "age"),
+    ({"kind": "robot"}, "kind"),
+    ({"kind": "person", "size": "small"}, "size"),
+])
+def test_profile_errors_name_the_field(profile, field):
+    with pytest.raises(InvalidInput) as e:
+        validate_profile(profile)
+    assert e.value.field == field
+
+
+def test_verdicts_and_reasons(elder_rules):
+    p = {"kind": "person", "age": 79, "hukou": "西城区", "residence_district": "西城区",
+         "assistance": ["低收入"], "disability": "severe", "lives_alone": True}
+    res = match_rules(elder_rules, p)
+    haircut = _by_quote(elder_rules, res, "低收入的空巢老人提供上门理发服务")
+    assert haircut.verdict == "eligible"
+    assert any(r.startswith("年龄60至79周岁: 是") for r in haircut.reasons)
+    bath = _by_quote(elder_rules, res, "无洗澡条件")  # xicheng-gazette-2022.txt:3142
+    assert bath.verdict == "possibly eligible"
+    assert any("无洗澡条件" in m for m in bath.missing)
+    poor = _by_quote(elder_rules, res, "签约本区户籍的城乡特困年满60周岁")  # xicheng-gazette-2022.txt:3795
+    assert poor.verdict == "not eligible" and any("特困: 否" in f for f in poor.failed)
+    # sorted: eligible first, by amount within a verdict
+    ranks = [("eligible", "possibly eligible", "not eligible").index(i.verdict) for i in res.items]
+    assert ranks == sorted(ranks)
+    eligible_amounts = [i.benefit.amount_max_yuan or 0 for i in res.eligible]
+    assert eligible_amounts == sorted(eligible_amounts, reverse=True)
+
+
+def test_unknown_fact_is_listed_not_assumed(elder_rules):
+    # no assistance field: the 低保/低收入 condition cannot be decided
+    res = match_rules(elder_rules, {"kind": "person", "age": 70, "hukou": "西城区", "residence_district": "西城区"})
+    haircut = _by_quote(elder_rules, res, "低收入的空巢老人提供上门理发服务")
+    assert haircut.verdict == "possibly eligible"
+    assert any(m.startswith("assistance") for m in haircut.missing)
+    assert any(m.startswith("lives_alone") for m in haircut.missing)
+
+
+def _random_people(n, seed=7):
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        p = {"kind": "person"}
+        if rng.random() < 0.9:
+            p["age"] = int(rng.integers(50, 95))
+        if rng.random() < 0.9:
+            p["hukou"] = str(rng.choice(["西城区", "北京市", "外地"]))
+        if rng.random() < 0.9:
+            p["residence_district"] = str(rng.choice(["西城区", "丰台区"]))
+        if rng.random() < 0.8:
+            p["assistance"] = [str(a) for a in rng.choice(["低保", "低收入", "特困", "计生特扶"], int(rng.integers(0, 2)))]
+        if rng.random() < 0.8:
+            p["disability"] = str(rng.choice(["none", "moderate", "severe"]))
+        if rng.random() < 0.8:
+            p["lives_alone"] = bool(rng.random() < 0.5)
+        out.append(p)
+    return out
+
+
+def test_population_equals_profiles_one_by_one(elder_rules):
+    people = _random_people(300)
+    pop = Population.from_profiles(people)
+    for rule in elder_rules:
+        batch = evaluate_rule(rule, pop)
+        single = [evaluate_rule(rule, Population.from_profiles([p]))[0] for p in people]
+        assert batch.tolist() == single
+    # the population is not trivial: some of each verdict
+    allv = np.concatenate([evaluate_rule(r, pop) for r in elder_rules])
+    assert (allv == T).any() and (allv == U).any()
+
+
+def test_batch_registry_and_versioned_corrections(library, tmp_path):
+    from zhengce.match import card, list_benefits, load_rules, match_batch
+    from zhengce.match.rules_io import export_rules, import_rules
+    src = corpus_file("xicheng-gazette-2022.txt")
+    library.ingest([src])
+    bed = next(r for r in load_rules(library) if "基础服务设备补贴" in r.text)
+    # 精准推送 from a CSV registry (xicheng-gazette-2022.txt:3728 needs 本区户籍 + 重度)
+    csv = tmp_path / "people.csv"
+    csv.write_text("name,kind,age,hukou,residence_district,disability,lives_alone\n"
+                   "甲,person,70,西城区,西城区,severe,true\n乙,person,70,北京市,西城区,severe,true\n"
+                   "丙,person,70,西城区,西城区,,true\n", encoding="utf-8")
+    res = match_batch(library, csv, bed.id)
+    assert res.eligible == [0] and res.possibly == [2]
+    c = card(library, bed.id)
+    assert "西民发〔2022〕8号" in c.basis and "3000" in c.standard.replace("3千", "3000")
+    # an officer corrects the amount; the correction is version 1 and survives re-ingest
+    path = tmp_path / "rules.yaml"
+    export_rules(library, path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for r in data["rules"]:
+        if r["id"] == bed.id:
+            r["amount"]["max_yuan"] = 3500
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert import_rules(library, path, author="审核员")["changed"] == 1
+    assert import_rules(library, path)["changed"] == 0
+    library.ingest([src], force=True)
+    again = next(b for b in list_benefits(library) if b.id == bed.id)
+    assert again.amount_max_yuan == 3500 and again.version == 1
+
+
+def test_import_rejects_unknown_field(library, tmp_path):
+    from zhengce.match.rules_io import import_rules
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump({"rules": [{
+        "id": "x#0", "doc_key": "x", "cid": "x", "source": "s", "doc_number": None, "doc_title": "t",
+        "name": "n", "text": "t", "beneficiary": "person",
+        "conditions": [{"field": "salary", "op": "ge", "value": 1}]}]}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InvalidInput) as e:
+        import_rules(library, path)
+    assert "salary" in e.value.message
+
+
+def test_cli_match_reports_unknown_field(tmp_path):
+    from typer.testing import CliRunner
+
+    from zhengce.cli import app
+    p = tmp_path / "p.json"
+    p.write_text('{"kind": "enterprise", "sise": "small"}', encoding="utf-8")
+    result = CliRunner().invoke(app, ["match", str(p)])
+    assert isinstance(result.exception, InvalidInput) and result.exception.field == "sise"
