@@ -9,11 +9,15 @@ import re
 
 from sqlalchemy import Connection
 
+from ..ingest.patterns import DOC_TYPES
 from ..model import Document, Reference
 from ..store import documents as store_docs
 from .docnum import find_doc_numbers
 
 TITLE = re.compile(r"《([^《》]{2,120})》")
+# A 《…》 names a document when it ends like one (法, 条例, 通知, 规划 …); forms and certificates
+# (《开户许可证》, 《西城区就业见习生活补贴申请表》) are not references.
+DOC_TITLE_END = re.compile(r"(?:" + "|".join(DOC_TYPES) + r"|法|条例|公约|标准|规范|纲要|目录|(?:\(|（)[^()（）]{2,16}(?:\)|）))$")
 REPEAL = re.compile(r"(同时)?(废止|停止执行|不再执行)")
 
 
@@ -35,6 +39,8 @@ def extract_references(doc: Document) -> list[Reference]:
                     num = canon
                     used.add(i)
                     break
+            if num is None and not DOC_TITLE_END.search(title):
+                continue
             window = text[m.end(): m.end() + 30]
             out.append(Reference(doc.key, p.cid, title, num, m.group(0), repeal=bool(REPEAL.search(window))))
         for i, (s, e, canon) in enumerate(nums):

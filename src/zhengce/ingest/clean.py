@@ -35,7 +35,7 @@ _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
 _MD_BOLD = re.compile(r"\*\*|__")
 _MD_BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*)?\d{1,4}(?:\s*[-—–－]+)?\s*$|^\s*第\s*\d{1,4}\s*页\s*$")
-_TAG = re.compile(r"<[^<>]{0,200}>")
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # real HTML tags only: <北京市…> is a nested title
 _TERMINAL = "。；！？：:;!?…"
 # Characters that legitimately repeat (人人, 天天, 常常): never deduplicated at a join.
 _REDUP_OK = set("人天年月日个常刚渐看试说谢层步家户条项时处点")
