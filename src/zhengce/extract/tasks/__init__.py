@@ -7,19 +7,23 @@ year, and a stable id (provision cid + "#" + ordinal). ``STAGE`` registers it wi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import Connection
 
 from ...model import Document, Provision
 from ..deadlines import document_year, resolve
 from .prose import Assignment, ProseTask, compact, label_only, parse_labels, tasks_in
-from .tables import RowTask, table_tasks
+from .tables import RowTask, is_header, table_tasks
 from .types import Task
 
 __all__ = ["Task", "extract_tasks", "save_tasks", "STAGE"]
 
 
 def _is_row(p: Provision) -> bool:
-    return p.kind == "row" or "\t" in p.raw
+    """A table row; a plain-text source's tab line (or a bold section row) counts too, the
+    table provision that wraps the rows does not."""
+    return p.kind == "row" or (p.kind != "table" and "\t" in p.raw)
 
 
 def _blocks(provisions: list[Provision], runs: list[list[Provision]]):
@@ -36,10 +40,13 @@ def _blocks(provisions: list[Provision], runs: list[list[Provision]]):
         if _is_row(p):
             runs[-1].append(p)
             continue
+        if p.kind == "table":
+            first = p.raw.split("\n", 1)[0]
+            if "\t" in first and is_header(first.split("\t")):  # the header line opens the run
+                runs[-1].append(replace(p, raw=first, kind="row", cells=None))
+            continue
         if runs[-1]:
             runs.append([])
-        if p.kind == "table":
-            continue
         if block and p.kind == "paragraph" and p.parent == block[0].cid and block[0].kind == "heading" \
                 and not label_only(block[-1].text):
             block.append(p)
