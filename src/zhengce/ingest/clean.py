@@ -84,7 +84,7 @@ def strip_markup(s: str) -> tuple[str, str]:
 
 
 def repair(text: str) -> str:
-    """The normalised copy of a block's text (see module docstring)."""
+    """The normalised copy of a block's text (see module docstring; ``simplify`` runs per file)."""
     if "<" in text:
         text = _TAG.sub("", text)
     if "&" in text:
@@ -97,7 +97,7 @@ def repair(text: str) -> str:
             text = _INJECTED.sub(lambda m: "和" if m.group(1) == "and" else "或", text)
         text = _SPACE_BETWEEN.sub("", text)
         text = _MULTI_SPACE.sub(" ", text)
-    return simplify(text.strip())
+    return text.strip()
 
 
 @dataclass(slots=True)
@@ -132,8 +132,13 @@ class Block:
         return self.lines[-1].lineno if self.lines else 0
 
 
+_MARKER_START = set(P.CN_NUM + P.CIRCLED + "第(0123456789")
+
+
 def marker_of(text: str) -> tuple[str, str, int] | None:
     """(kind, label, end offset) of a hierarchy marker at the start of ``text``, or None."""
+    if text[:1] not in _MARKER_START:
+        return None
     for kind, rx in P.MARKERS:
         m = rx.match(text)
         if m:
@@ -273,4 +278,9 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
         gap = False
     for b in blocks:
         b.text = "\t".join(repair(c) for c in b.text.split("\t")) if b.table else repair(b.text)
+    # Traditional → simplified once for the whole file: one converter call instead of one per block.
+    converted = simplify("\n".join(b.text for b in blocks)).split("\n")
+    if len(converted) == len(blocks):
+        for b, t in zip(blocks, converted, strict=True):
+            b.text = t
     return [b for b in blocks if b.text.strip()]
