@@ -23,7 +23,8 @@ def pages(lib) -> list[tuple[str, str]]:
     docs = lib.documents()
     big = max(docs, key=lambda d: d.line_end - d.line_start) if docs else None
     out = [("home", "/"), ("documents", "/documents"), ("search", "/search?q=" + quote("小微企业 租金")),
-           ("ask", "/ask?q=" + quote("高新技术企业有哪些奖励？")), ("match", "/match"),
+           ("ask", "/ask?q=" + quote("高新技术企业有哪些奖励？")), ("match", "/match?kind=enterprise&district=" + quote("西城区") + "&size=small&certifications="
+                                + quote("高新技术企业")),
            ("tasks", "/tasks"), ("docs", "/docs"), ("error", "/documents/" + quote("不存在的文件"))]
     if big:
         full = lib.document(big.key)

@@ -5,6 +5,7 @@ The corpus is ingested once per module (SQLite); the app is the one ``zhengce se
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -142,7 +143,7 @@ def test_bad_parameters_never_500(client):
         op = ops.get("get")
         if not op:
             continue
-        url = path.replace("{key}", "x").replace("{cid}", "x/y")
+        url = re.sub(r"\{[^}]+\}", "x/y", path)
         for param in op.get("parameters", []):
             if param["in"] != "query":
                 continue
@@ -160,3 +161,101 @@ def test_docs_are_served_offline(client):
     assert "cdn" not in html.lower() and "https://" not in html.replace("https://swagger.io", "")
     assert client.get("/_swagger/swagger-ui-bundle.js").status_code == 200
     assert client.get("/openapi.json").json()["paths"]["/api/search"]
+
+
+# -- benefits, cards, match -----------------------------------------------------------------
+
+def test_match_profile_gives_verdicts_with_reasons(client):
+    # xicheng-gazette-2022.txt: 西城区 benefits for enterprises located in the district.
+    profile = {"kind": "enterprise", "district": "西城区", "size": "small"}
+    body = client.post("/api/match", json={"profile": profile}).json()
+    assert body["ok"] and body["profile"] == profile
+    verdicts = {i["verdict"] for i in body["items"]}
+    assert verdicts <= {"eligible", "possibly eligible", "not eligible"}
+    for item in body["items"]:
+        assert item["reasons"], item["benefit"]["id"]
+        if item["verdict"] == "not eligible":
+            assert item["failed"]
+    elsewhere = client.post("/api/match", json={"profile": profile | {"district": "朝阳区"}}).json()
+    n_here = sum(i["verdict"] == "eligible" for i in body["items"])
+    n_there = sum(i["verdict"] == "eligible" for i in elsewhere["items"])
+    assert n_here >= n_there
+
+
+def test_benefit_card_round_trip(client):
+    benefits = client.get("/api/benefits").json()["benefits"]
+    assert benefits
+    b = benefits[0]
+    card = client.get("/api/cards/" + quote(b["id"], safe="/")).json()["card"]
+    assert card["id"] == b["id"] and card["basis"]
+    assert_error(client.get("/api/cards/没有/这条"), 404)
+
+
+@pytest.mark.parametrize("payload, status, field", [
+    ({"profile": {"kind": "alien"}}, 400, "kind"),
+    ({"profile": {"kind": "person", "age": "old"}}, 400, "age"),
+    ({"profile": {"kind": "person", "shoe_size": 42}}, 400, "shoe_size"),
+    ({"profile": [1, 2]}, 422, "profile"),
+    ({}, 422, "profile"),
+])
+def test_match_rejects_bad_profiles_naming_the_field(client, payload, status, field):
+    body = assert_error(client.post("/api/match", json=payload), status)
+    assert field in {e["field"] for e in body["errors"]}
+
+
+# -- tasks: reads, authenticated writes, exports ------------------------------------------
+
+@pytest.fixture(scope="module")
+def task_and_tokens(lib):
+    """A task with a lead unit, a token of that unit and a token of an unrelated unit."""
+    from zhengce import track
+    tasks = [t for t in track.list_tasks(lib) if t.lead_units]
+    task = tasks[0]
+    units = set(task.lead_units + task.co_units)
+    other = next(u.unit for u in track.summary(lib).by_unit if u.unit not in units)
+    own = track.create_account(lib, agency=task.lead_units[0]).token
+    foreign = track.create_account(lib, agency=other).token
+    return task, own, foreign
+
+
+def test_task_update_needs_own_agency_token(client, task_and_tokens):
+    task, own, foreign = task_and_tokens
+    url = "/api/tasks/" + quote(task.id, safe="/")
+    assert_error(client.patch(url, json={"status": "推进中"}), 401)
+    body = assert_error(client.patch(url, json={"status": "推进中"},
+                                     headers={"Authorization": f"Bearer {foreign}"}), 403)
+    assert "无权" in body["error"]
+    assert_error(client.patch(url, json={"status": "逾期"}, headers={"Authorization": f"Bearer {own}"}), 422)
+    ok = client.patch(url, json={"status": "推进中", "note": "已召开专题会"},
+                      headers={"Authorization": f"Bearer {own}"})
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["task"]["stored_status"] == "推进中"
+    history = client.get(url).json()["history"]
+    assert [e["action"] for e in history][-3:] == ["refused", "status", "note"]
+
+
+def test_task_summary_and_filters_agree(client):
+    summ = client.get("/api/tasks/summary").json()
+    assert summ["total"] == sum(summ["by_status"].values())
+    unit = summ["by_unit"][0]
+    listed = client.get("/api/tasks", params={"unit": unit["unit"], "limit": 5000}).json()
+    assert listed["total"] == unit["total"]
+    overdue = client.get("/api/tasks", params={"overdue": "true", "limit": 5000}).json()
+    assert overdue["total"] == summ["by_status"]["逾期"]
+
+
+def test_task_exports(client):
+    import io
+
+    from openpyxl import load_workbook
+    summ = client.get("/api/tasks/summary").json()
+    unit = summ["by_unit"][0]
+    r = client.get("/api/tasks/export.xlsx", params={"unit": unit["unit"]})
+    assert r.status_code == 200 and "spreadsheetml" in r.headers["content-type"]
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("序号", "任务", "责任单位") and len(rows) - 1 == unit["total"]
+    csv_text = client.get("/api/tasks/export.csv", params={"unit": unit["unit"]}).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("序号,任务") and len(csv_text.splitlines()) >= unit["total"] + 1
+    assert len(client.get("/api/tasks/export.json", params={"unit": unit["unit"]}).json()["tasks"]) == unit["total"]
+    assert_error(client.get("/api/tasks/export.pdf"), 400)

@@ -51,9 +51,9 @@ def create_app(library: Library | None = None) -> FastAPI:
                                    swagger_css_url="/_swagger/swagger-ui.css",
                                    swagger_favicon_url="/static/favicon.svg")
 
-    from . import documents, search
-    app.include_router(documents.router)
-    app.include_router(search.router)
+    from . import documents, match, search, tasks
+    for module in (documents, search, match, tasks):
+        app.include_router(module.router)
     from ..web import pages
     app.include_router(pages.router)
     return app

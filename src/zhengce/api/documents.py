@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api", tags=["文件 documents"])
 
 
 @router.get("/counts", summary="库中文件、条款数量")
-def counts(lib: Library = Depends(get_library)) -> dict:
+async def counts(lib: Library = Depends(get_library)) -> dict:
     return {"ok": True} | lib.counts()
 
 

@@ -59,7 +59,7 @@ _VALIDATION_ZH = {
     "greater_than_equal": "数值过小", "less_than_equal": "数值过大", "greater_than": "数值过小",
     "less_than": "数值过大", "string_too_long": "文本过长", "string_too_short": "文本过短",
     "bool_parsing": "应为 true/false", "json_invalid": "JSON 格式错误", "enum": "取值无效",
-    "literal_error": "取值无效", "model_attributes_type": "应为 JSON 对象", "dict_type": "应为 JSON 对象",
+    "literal_error": "取值无效", "string_pattern_mismatch": "取值不在允许范围内", "model_attributes_type": "应为 JSON 对象", "dict_type": "应为 JSON 对象",
 }
 
 

@@ -15,6 +15,8 @@ from ..model import Document, Provision
 
 def plain(obj: Any) -> Any:
     """Dataclasses, dates, tuples → JSON-ready values (recursively)."""
+    if obj is None or isinstance(obj, (str, int, float)):
+        return obj
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, dict):

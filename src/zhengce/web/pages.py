@@ -107,8 +107,8 @@ def search_page(request: Request, lib: Library = Depends(get_library),
         since, until = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
     result = None
     if q.strip() or issuer or doc_type or year:
-        result = api_search(lib=lib, q=q, issuer=issuer or None, doc_number=None, doc_type=doc_type or None,
-                            since=since, until=until, level=None, district=None, page=page, per_page=10)
+        result = api_search(lib, q, issuer=issuer or None, doc_type=doc_type or None,
+                            since=since, until=until, page=page, per_page=10)
     params = {"q": q, "issuer": issuer or "", "doc_type": doc_type or "", "year": year or ""}
     return render(request, "search.html", title=f"检索：{q}" if q else "一网通查", result=result,
                   params=params)
@@ -119,3 +119,80 @@ def ask_page(request: Request, lib: Library = Depends(get_library), q: str = Que
     from ..api.search import run_ask
     answer = run_ask(lib, q) if q.strip() else None
     return render(request, "ask.html", title=f"问：{q}" if q else "有问即答", q=q, answer=answer)
+
+
+@router.get("/match", response_class=HTMLResponse)
+def match_page(request: Request, lib: Library = Depends(get_library)):
+    from ..api.match import _match
+    from ..match.profile import vocabulary
+    from .forms import VALUE_LABELS, form_fields, profile_from_query
+    m = _match()
+    vocab = vocabulary()
+    items = list(request.query_params.multi_items())
+    submitted = any(k == "kind" for k, _ in items)
+    profile = profile_from_query(vocab, items) if submitted else {"kind": "enterprise"}
+    result = cards = None
+    if submitted:
+        result = m.match_profile(lib, profile)
+        shown = [i for i in result.items if i.verdict != "not eligible"][:40]
+        cards = {i.benefit.id: m.card(lib, i.benefit.id) for i in shown}
+    return render(request, "match.html", title="我能享受哪些政策", profile=profile,
+                  kinds=[(k, VALUE_LABELS[k]) for k in vocab["kind"]["values"]],
+                  fields=form_fields(vocab, profile), result=result, cards=cards)
+
+
+@router.get("/tasks", response_class=HTMLResponse)
+def tasks_page(request: Request, lib: Library = Depends(get_library),
+               unit: str | None = Query(None, max_length=100), doc: str | None = Query(None, max_length=200),
+               status: str | None = Query(None, max_length=4), q: str | None = Query(None, max_length=100),
+               msg: str | None = Query(None, max_length=300), err: str | None = Query(None, max_length=300)):
+    from urllib.parse import urlencode
+
+    from ..api.tasks import _track
+    from .charts import legend, stacked_bars
+    track = _track()
+    order = [*track.STATUSES, track.OVERDUE]
+    order = ["已完成", "推进中", "未开始", "逾期"] if set(order) == {"已完成", "推进中", "未开始", "逾期"} else order
+    summ = track.summary(lib, doc=doc or None, unit=unit or None)
+    views = track.list_tasks(lib, unit=unit or None, doc=doc or None, status=status or None, query=q or None)
+
+    def link(name: str) -> str:
+        return "/tasks?" + urlencode({k: v for k, v in (("unit", name), ("doc", doc)) if v})
+    top = summ.by_unit[:15]
+    chart_status = stacked_bars([(u.unit, u.counts) for u in top], order, title="各单位任务状态", link=link)
+    overdue_rows = sorted((u for u in summ.by_unit if u.counts.get(track.OVERDUE)),
+                          key=lambda u: -u.counts[track.OVERDUE])[:15]
+    chart_overdue = stacked_bars([(u.unit, {track.OVERDUE: u.counts[track.OVERDUE]}) for u in overdue_rows],
+                                 [track.OVERDUE], title="各单位逾期任务", link=link)
+    filters = {"unit": unit or "", "doc": doc or "", "status": status or "", "q": q or ""}
+    back = "/tasks?" + urlencode({k: v for k, v in filters.items() if v})
+    export_qs = urlencode({k: v for k, v in filters.items() if v})
+    return render(request, "tasks.html", title="任务督办", summary=summ, tasks=views[:200], n_tasks=len(views),
+                  chart_status=chart_status, chart_overdue=chart_overdue, legend=legend(order),
+                  overdue_label=track.OVERDUE, statuses=track.STATUSES, all_statuses=order, filters=filters,
+                  units=[u.unit for u in summ.by_unit], back=back, export_qs=export_qs, msg=msg, err=err)
+
+
+@router.post("/tasks/update")
+async def tasks_update(request: Request, lib: Library = Depends(get_library)):
+    """The dashboard's inline form: update as the agency whose token is given, then go back."""
+    from urllib.parse import urlencode
+
+    from fastapi.responses import RedirectResponse
+
+    from ..api.tasks import _track
+    from ..errors import ZhengceError
+    form = await request.form()
+    task_id = str(form.get("task_id") or "")
+    back = str(form.get("back") or "/tasks")
+    if not back.startswith("/tasks"):
+        back = "/tasks"
+    sep = "&" if "?" in back else "?"
+    try:
+        view = _track().update_task(lib, task_id, token=str(form.get("token") or "") or None,
+                                    status=str(form.get("status") or "") or None,
+                                    note=str(form.get("note") or "") or None)
+        flash = {"msg": f"已更新：{view.title or view.text[:20]} → {view.status}"}
+    except ZhengceError as e:
+        flash = {"err": f"{e.title}：{e.message}"}
+    return RedirectResponse(back + sep + urlencode(flash) + "#t-" + task_id, status_code=303)

@@ -7,3 +7,18 @@
     el.addEventListener("change", function () { sessionStorage.setItem(KEY, el.value); });
   });
 })();
+// Profile form: show only the fields that apply to the chosen 主体类型 (the server ignores the rest anyway).
+(function () {
+  var form = document.getElementById("profile-form");
+  if (!form) { return; }
+  function sync() {
+    var k = (form.querySelector("input[name=kind]:checked") || {}).value || "enterprise";
+    form.querySelectorAll("label.field").forEach(function (el) {
+      var kinds = el.getAttribute("data-kinds").split(" ");
+      var on = kinds.indexOf(k) >= 0 || (k === "organization" && kinds.indexOf("enterprise") >= 0);
+      el.hidden = !on;
+    });
+  }
+  form.querySelectorAll("input[name=kind]").forEach(function (r) { r.addEventListener("change", sync); });
+  sync();
+})();

@@ -1,0 +1,57 @@
+"""REST: benefits (rule units), policy cards, and matching a profile to verdicts with reasons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Query
+
+from ..errors import InvalidInput
+from ..library import Library
+from .deps import ServiceUnavailable, get_library
+from .serialize import plain
+
+router = APIRouter(prefix="/api", tags=["政策匹配 match"])
+
+
+def _match():
+    try:
+        from .. import match
+    except ImportError as e:
+        raise ServiceUnavailable("政策匹配服务尚未就绪", hint=str(e)) from e
+    return match
+
+
+@router.get("/benefits", summary="惠企惠民政策（规则单元）列表")
+def benefits(lib: Library = Depends(get_library),
+             kind: str | None = Query(None, pattern="^(person|enterprise|organization)$",
+                                      description="受益主体：person / enterprise / organization")) -> dict:
+    items = _match().list_benefits(lib, kind)
+    return {"ok": True, "total": len(items), "benefits": [b.to_dict() for b in items]}
+
+
+@router.get("/cards/{rule_id:path}", summary="政策卡片：谁能享受 / 享受什么 / 标准 / 怎么申请 / 受理部门 / 政策依据")
+def card(rule_id: str, lib: Library = Depends(get_library)) -> dict:
+    return {"ok": True, "card": _match().card(lib, rule_id).to_dict()}
+
+
+@router.get("/profile-fields", summary="画像字段词表（表单与校验所用）")
+def profile_fields() -> dict:
+    from ..match.profile import vocabulary
+    return {"ok": True, "fields": vocabulary()}
+
+
+@router.post("/match", summary="画像匹配：每项政策给出 可以享受 / 可能可以享受 / 不符合条件 及理由")
+def match_profile(
+    lib: Library = Depends(get_library),
+    profile: dict[str, Any] = Body(..., embed=True, examples=[{
+        "kind": "enterprise", "district": "西城区", "size": "small", "certifications": ["高新技术企业"]}]),
+    include_not_eligible: bool = Query(True, description="是否返回不符合条件的政策"),
+) -> dict:
+    if not isinstance(profile, dict):
+        raise InvalidInput("profile 必须是 JSON 对象", field="profile")
+    result = _match().match_profile(lib, profile)
+    out = result.to_dict()
+    if not include_not_eligible:
+        out["items"] = [i for i in out["items"] if i["verdict"] != "not eligible"]
+    return {"ok": True} | plain(out)
