@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # A unit name ends like this (局, 委, 中心, 集团 …).
 SUFFIX = ("局", "委", "委员会", "办", "办公室", "中心", "管委会", "部", "厅", "集团", "公司", "支队",
@@ -47,6 +48,8 @@ def _cut_glued(tok: str) -> list[str]:
     """Cut "区住房城乡建设委各街道办事处" into two names at a suffix followed by a name start."""
     for i in range(2, len(tok) - 2):
         head, tail = tok[:i], tok[i:]
+        if re.fullmatch(r"各?(成员|组成)(单位|部门)", tail):
+            continue  # "大气小组各成员单位" is the group's members
         if tail.endswith("分公司") and head.endswith(("集团", "公司")):
             continue  # 中国邮政集团公司北京市西城区分公司 is one name
         if unit_like(head) and tail.startswith(_START) and unit_like(tail) and not _BRANCH.match(tail) \
@@ -62,7 +65,11 @@ def split_cell(cell: str) -> list[str]:
     if re.search(r"[,、;]", text):
         return split_list(text)
     parts = text.split()
-    parts = [re.sub(r"^(以及|及)(?=\S{3})", "", q) for p in parts for q in _cut_glued(p)]
+    parts = [q for p in parts for q in _cut_glued(p)]
+    for i in range(len(parts) - 1):  # "及其他大气小组 各成员单位" is one collective
+        if parts[i].startswith("及") and parts[i + 1].startswith("各"):
+            parts[i], parts[i + 1] = "", parts[i] + parts[i + 1]
+    parts = [re.sub(r"^(以及|及)(?=\S{3})", "", p) for p in parts if p]
     from ..agencies import registry
     reg = registry()
     merged: list[str] = []
@@ -92,6 +99,7 @@ def split_cell(cell: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
 def _double_names() -> list[str]:
     from ..agencies import registry
     return sorted({n for a in registry().agencies for n in [a.name, *a.aliases] if "、" in n},
@@ -115,8 +123,12 @@ def split_list(text: str) -> list[str]:
 
 
 def looks_like_units(text: str) -> bool:
-    """True when every item of a list reads as a unit name (for unlabelled "（市科委、中关村管委会）")."""
+    """True when every item of a list reads as a unit name (for unlabelled "（市科委、中关村管委会）"),
+    and it is a list (two or more) or names a registry agency — not "（以下简称市文资中心）"."""
+    from ..agencies import registry
     units = split_list(text)
-    if not units or len(text) > 400:
+    if not units or len(text) > 400 or re.search(r"简称|下同|含|包括|例如|如", text[:6]):
         return False
-    return all(unit_like(u) and len(u) <= 20 and not re.search(r"\d|[《》“”。]", u) for u in units)
+    if not all(unit_like(u) and len(u) <= 20 and not re.search(r"\d|[《》“”。:]", u) for u in units):
+        return False
+    return len(units) >= 2 or registry().known(units[0])
