@@ -83,4 +83,9 @@ def test_compilation_documents_without_notices(parsed):
     # beijing-private-enterprise-policies-2021q4.txt:1906 a regulation after a truncated paragraph
     assert "北京市单用途预付卡管理条例" in titles
     assert "北京市关于促进“专精特新”中小企业高质量发展的若干措施" in titles
+    # :1652 right after the previous document's signing date; :2541 right after a category heading
+    assert "北京市进一步强化节能实施方案" in titles
+    assert "北京市关于促进数字贸易高质量发展的若干措施" in titles
+    # :3128 after an effective clause "…自印发之日起施行。"
+    assert "关于支持发展高端仪器装备和传感器产业的若干政策措施" in titles
     assert not any(t.startswith(("引言", "1.")) for t in titles)

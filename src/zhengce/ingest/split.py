@@ -17,7 +17,10 @@ from ..text import normalize
 from . import patterns as P
 from .clean import Block, marker_of
 
-_OPENING = re.compile(r"^(?:为|根据|按照|依据|经|现将|现就|近年来|当前|随着|.{0,40}?(?:特制定|制定本|现提出|提出如下|通知如下))")
+_OPENING = re.compile(r"^(?:为|根据|按照|依据|经|现将|现就|近年来|当前|随着|"
+                      r".{0,240}?(?:特制定|制定本|制定如下|制定以下|现提出|提出如下|提出以下|通知如下))")
+# What ends a document: an effective clause ("自印发之日起施行。") or a signing date.
+_DOC_END = re.compile(r"(?:施行|实施|执行|废止)。$")
 _DOCNUM_LINE = re.compile(r"^\(?[\u4e00-\u9fff]{1,14}\s*[〔\[]\s*\d{4}\s*[〕\]]\s*\d{1,5}\s*号\)?$")
 _ISSUE = re.compile(r"(?:印发|转发|颁布|发布)\s*《(.+)》\s*的?(?:通知|决定)$")
 
@@ -58,7 +61,14 @@ def is_addressee(text: str) -> bool:
 
 
 def _confirmation(blocks: list[Block], i: int) -> str | None:
-    """What, right after the title at ``i``, shows it opens a real document (None: nothing)."""
+    """What, around the title at ``i``, shows it opens a real document (None: nothing).
+
+    After it: a 文号, an addressee, a date, 第一章/第一条, or an opening purpose clause. Before
+    it: the end of another document (a signing date, an effective clause) or a compilation's
+    category heading, followed by prose.
+    """
+    prev = blocks[i - 1].text if i else ""
+    after_end = bool(prev and (is_date_line(prev) or _DOC_END.search(prev) or _category(blocks[i - 1])))
     for b in blocks[i + 1: i + 6]:
         t = b.text
         if P.TOC_LINE.search(t) or b.table:
@@ -75,7 +85,9 @@ def _confirmation(blocks: list[Block], i: int) -> str | None:
             return None
         if re.match(r"^第[一1]\s*[章条]", t):
             return "chapter"  # a regulation: 第一章 总则 / 第一条
-        return "opening" if _OPENING.match(t) and len(t) > 20 else None
+        if _OPENING.match(t) and len(t) > 20:
+            return "opening"
+        return "after_end" if after_end and len(t) > 40 and not marker_of(t) else None
     return None
 
 
