@@ -20,8 +20,10 @@ from . import ABSTAIN_PREFIX, Answer, AnswerSentence
 # eval/questions.py --verbose for the coverage of each question.
 ABSTAIN_BELOW = 0.5
 MAX_SENTENCES = 3
-POOL = 30  # provisions re-ranked by sentence evidence
+POOL = 100  # provisions re-ranked by sentence evidence
 IDF_CAP = 7.0
+SUPPORT_MIN = 0.15
+SINGLE_CHAR_WEIGHT = 0.6
 
 _SENT = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
 _NUMBER_UNIT = re.compile(
@@ -65,8 +67,14 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENT.findall(text) if len(s.strip()) >= 4]
 
 
+_ASK_BENEFIT = re.compile(r"奖励|补贴|补助|资助|扶持|奖补|资金支持|贴息|减免")
+_MONEY = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元)")
+
+
 def intent_bonus(question: str, sent: str) -> float:
     bonus = 0.0
+    if _ASK_BENEFIT.search(question) and _MONEY.search(sent):
+        bonus += 0.15
     if _ASK_AMOUNT.search(question) and _NUMBER_UNIT.search(sent):
         bonus += 0.15
     if _ASK_AGENCY.search(question) and _AGENCY.search(sent):
@@ -90,6 +98,8 @@ class Scorer:
         # A term the library never uses cannot be evidence either way (健身房, 我妈): weight 0.
         # Cap the rest so one rare word does not outweigh the question's other content.
         idf = {t: 0.0 if term_df(library, t) == 0 else min(w, IDF_CAP) for t, w in idf.items()}
+        # Single characters left by the cut of colloquial questions (办, 买, 退, 去) are weak evidence.
+        idf = {t: w * (SINGLE_CHAR_WEIGHT if len(t) == 1 and not t.isdigit() else 1.0) for t, w in idf.items()}
         self.idf = idf
         self.total = sum(idf.get(t, 0.0) for t in self.terms) or 1.0
         self.years = re.findall(r"(?:19|20)\d\d(?=年)", question)
@@ -144,6 +154,25 @@ def _tail_units(text: str, sent: str) -> str | None:
     return m.group(1) if m and _AGENCY.search(m.group(1)) else None
 
 
+def _supporting_quantity(sc: Scorer, scored: list) -> tuple | None:
+    """A sentence stating the asked quantity elsewhere in the document that best covers the
+    question (a fee table, a later clause), tied to it by the question's rarest term.
+
+    Multi-part questions ("她能用吗？一次补贴多少钱？") are answered by two places of one
+    document; a quantity from an unrelated document is not an answer.
+    """
+    best = next((x for x in scored if x[1] >= ABSTAIN_BELOW), None)
+    if best is None:
+        return None
+    own = [t for t in sc.terms if sc.idf.get(t, 0) > 0 and sc._has(t, best[3]) >= 1]
+    key = sorted(own, key=lambda t: -sc.idf[t])[:2]
+    for x in scored:
+        if x[2] and x[4].doc_key == best[4].doc_key and x[1] >= SUPPORT_MIN and \
+                any(sc._has(t, x[3]) >= 1 for t in key):
+            return x
+    return None
+
+
 def compose(library: Library, question: str, *, k: int = 10) -> Answer:
     res = search(library, question, per_page=POOL, facets=False)
     if not res.hits:
@@ -156,7 +185,8 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
     for rank, h in enumerate(res.hits):
         ctx = _context(h)
         prior = 0.1 * (h.score / top_bm25)
-        for s in sentences(h.text) or [h.text]:
+        units = [h.text] if h.kind == "row" else (sentences(h.text) or [h.text])
+        for s in units:
             cov = sc.coverage(s, ctx, h.text)
             has_unit = bool(unit and unit.search(s))
             total = cov + intent_bonus(question, s) + (0.2 if has_unit else 0.0) + prior - 0.002 * rank
@@ -167,6 +197,11 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
     passages = sorted(res.hits, key=lambda h: -best_by_hit.get(h.cid, 0.0))[:k]
     best_cov = max(x[1] for x in scored)
     usable = [x for x in scored if x[1] >= ABSTAIN_BELOW and (x[2] or not unit)]
+    support = None
+    if unit and not usable:
+        support = _supporting_quantity(sc, scored)
+        if support:
+            usable = [next(x for x in scored if x[1] >= ABSTAIN_BELOW and x[4].doc_key == support[4].doc_key)]
     if not usable:
         near = "；".join(f"《{h.doc_title}》{h.cid}" for h in passages[:3])
         what = "所问的具体数额或期限" if unit and best_cov >= ABSTAIN_BELOW else "能直接回答该问题的规定"
@@ -182,6 +217,8 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
         chosen.append((s, h))
     if not any(s == usable[0][3] for s, _ in chosen):
         chosen.insert(0, (usable[0][3], usable[0][4]))
+    if support:
+        chosen = [*chosen[:MAX_SENTENCES - 1], (support[3], support[4])]
     parts, sents = [], []
     for s, h in chosen[:MAX_SENTENCES]:
         tail = _tail_units(h.text, s)

@@ -37,6 +37,7 @@ class Hit:
     source: str = ""  # file name
     line_start: int = 0
     line_end: int = 0
+    kind: str = ""  # provision kind: heading | paragraph | row | table | preamble | attachment
 
 
 @dataclass(slots=True)

@@ -134,7 +134,7 @@ def hit_from_stored(d: dict, score: float, forms: list[str]) -> Hit:
                doc_number=(d.get("doc_number") or [""])[0] or None, issuers=meta["issuers"], date=date,
                doc_type=(d.get("doc_type") or [""])[0] or None, heading_path=meta["path"],
                text=meta["text"], raw=meta["raw"], snippet=snippet(meta["text"], forms), score=score,
-               source=d["source"][0], line_start=meta["ls"], line_end=meta["le"])
+               source=d["source"][0], line_start=meta["ls"], line_end=meta["le"], kind=meta.get("kind", ""))
 
 
 def _facets(searcher, query) -> dict[str, list[tuple[str, int]]]:

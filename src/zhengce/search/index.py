@@ -27,7 +27,7 @@ from ..model import Document, Provision
 from ..store import documents as store_docs
 from .segment import Segmenter, harvest_terms
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 
 def build_schema() -> tantivy.Schema:
@@ -104,7 +104,7 @@ def provision_fields(seg: Segmenter, doc: Document, p: Provision, path: list[str
     ctx = doc_ctx_tokens + " " + " ".join(seg.tokens(" ".join(path) + " " + row_ctx))
     day = int(doc.date.strftime("%Y%m%d")) if doc.date else 0
     meta = {"title": doc.title, "issuers": doc.issuers or [], "date": doc.date.isoformat() if doc.date else None,
-            "path": path, "text": p.text, "raw": p.raw, "ls": p.line_start, "le": p.line_end}
+            "path": path, "text": p.text, "raw": p.raw, "ls": p.line_start, "le": p.line_end, "kind": p.kind}
     fields = {
         "cid": p.cid, "doc_key": doc.key, "source": doc.source,
         "body": " ".join(seg.tokens(p.text)), "ctx": ctx,

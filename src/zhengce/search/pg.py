@@ -89,7 +89,7 @@ def _rows(seg: Segmenter, docs) -> list[dict]:
                 day=int(doc.date.strftime("%Y%m%d")) if doc.date else 0,
                 meta={"title": doc.title, "issuers": doc.issuers or [],
                       "date": doc.date.isoformat() if doc.date else None, "path": path,
-                      "text": p.text, "raw": p.raw, "ls": p.line_start, "le": p.line_end}))
+                      "text": p.text, "raw": p.raw, "ls": p.line_start, "le": p.line_end, "kind": p.kind}))
     return rows
 
 
@@ -209,7 +209,7 @@ def search(library: Library, query: str, filters: dict, page: int, per_page: int
             issuers=meta["issuers"], date=dt.date.fromisoformat(meta["date"]) if meta.get("date") else None,
             doc_type=r.doc_type, heading_path=meta["path"], text=meta["text"], raw=meta["raw"],
             snippet=snippet(meta["text"], forms), score=float(r.score), source=r.source,
-            line_start=meta["ls"], line_end=meta["le"]))
+            line_start=meta["ls"], line_end=meta["le"], kind=meta.get("kind", "")))
     return SearchResult(query=query, terms=terms, total=int(total), page=page, per_page=per_page,
                         hits=hits, facets=fac, backend="postgresql")
 
