@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import NotFound
 from ..extract.benefits.rule import BenefitRule
 from .cards import Card, make_card
-from .engine import Check, F, T, U, evaluate_rule, explain
+from .engine import Check, F, T, U, checks_from, compiled, evaluate_rule
 from .profile import Population, validate_profile
 
 __all__ = ["BatchResult", "BenefitSummary", "Card", "Check", "MatchItem", "MatchResult", "card",
@@ -116,12 +116,14 @@ def match_rules(rules: list[BenefitRule], profile: dict) -> MatchResult:
     """Match one validated profile against ``rules`` (pure: no store)."""
     validate_profile(profile)
     pop = Population.from_profiles([profile])
-    cache: dict = {}
+    rs = compiled(rules)
+    truth = rs.truth(pop)
+    verdicts = rs.verdicts(truth)[:, 0]
+    col = truth[:, 0]
     items = []
-    for r in rules:
-        v = int(evaluate_rule(r, pop, cache)[0])
-        checks = explain(r, pop)
-        verdict = VERDICTS[v]
+    for j, r in enumerate(rules):
+        checks = checks_from(rs, j, col, pop)
+        verdict = VERDICTS[int(verdicts[j])]
         items.append(MatchItem(
             summary(r), verdict, VERDICT_ZH[verdict], [c.reason for c in checks],
             [c.reason for c in checks if c.value == "否"],

@@ -106,12 +106,12 @@ class Check:
 _WORD = {int(T): "是", int(F): "否", int(U): "未知"}
 
 
-def explain(rule: BenefitRule, pop: Population, i: int = 0) -> list[Check]:
+def explain(rule: BenefitRule, pop: Population, i: int = 0, cache: dict | None = None) -> list[Check]:
     """The trace of one member: every condition with its value and reason."""
     vocab = vocabulary()
     checks = []
     for c in rule.conditions:
-        val = int(evaluate(c, pop)[i])
+        val = int(evaluate(c, pop, cache)[i])
         missing: list[str] = []
         if val == U:
             if c.op == "unexpressed":
@@ -130,3 +130,83 @@ def _unknown_at(col: Column, i: int) -> bool:
     if col.type == "num":
         return bool(np.isnan(col.values[i]))
     return not bool(col.known[i])
+
+
+def _key(c: Condition) -> str:
+    d = c.to_dict()
+    d.pop("label", None)
+    d.pop("cid", None)
+    if "any_of" in d:
+        d["any_of"] = [[{k: v for k, v in s.items() if k not in ("label", "cid")} for s in alt] for alt in d["any_of"]]
+    return repr(d)
+
+
+class RuleSet:
+    """Rules compiled once: each distinct condition is evaluated once per population, and every
+    rule's verdict is one ``np.minimum.reduceat`` over the rows of its conditions."""
+
+    def __init__(self, rules: list[BenefitRule]):
+        self.rules = rules
+        self.conditions: list[Condition] = []
+        index: dict[str, int] = {}
+        flat: list[int] = []
+        self.offsets: list[int] = []
+        self.members: list[list[int]] = []
+        for r in rules:
+            ids = []
+            for c in r.conditions:
+                k = _key(c)
+                if k not in index:
+                    index[k] = len(self.conditions)
+                    self.conditions.append(c)
+                ids.append(index[k])
+            self.members.append(ids)
+            self.offsets.append(len(flat))
+            flat.extend(ids or [-1])  # -1: the always-true row appended in ``truth``
+        self.flat = np.array(flat, dtype=np.int64)
+
+    def truth(self, pop: Population) -> np.ndarray:
+        """Condition × member truth matrix, plus a last all-true row."""
+        cache: dict = {}
+        rows = [evaluate(c, pop, cache) for c in self.conditions]
+        rows.append(np.full(pop.n, T, dtype=np.uint8))
+        return np.vstack(rows)
+
+    def verdicts(self, truth: np.ndarray) -> np.ndarray:
+        """Rule × member verdicts."""
+        if not self.rules:
+            return np.zeros((0, truth.shape[1]), dtype=np.uint8)
+        return np.minimum.reduceat(truth[self.flat], np.array(self.offsets, dtype=np.int64), axis=0)
+
+
+_COMPILED: dict[tuple, RuleSet] = {}
+
+
+def compiled(rules: list[BenefitRule]) -> RuleSet:
+    """A RuleSet for ``rules``, reused while the same rule versions are asked for."""
+    key = tuple((r.id, r.version, len(r.conditions)) for r in rules)
+    rs = _COMPILED.get(key)
+    if rs is None or [id(r) for r in rs.rules] != [id(r) for r in rules]:
+        rs = RuleSet(rules)
+        if len(_COMPILED) > 8:
+            _COMPILED.clear()
+        _COMPILED[key] = rs
+    return rs
+
+
+def checks_from(rs: RuleSet, j: int, truth_col: np.ndarray, pop: Population, i: int = 0) -> list[Check]:
+    """``explain`` from an already computed truth column (no re-evaluation)."""
+    vocab = vocabulary()
+    out = []
+    for k, c in zip(rs.members[j], rs.rules[j].conditions, strict=True):
+        val = int(truth_col[k])
+        missing: list[str] = []
+        if val == U:
+            if c.op == "unexpressed":
+                missing = [f"无法由画像表达: {c.label}"]
+            else:
+                missing = [f"{f}（{vocab.get(f, {}).get('label', f)}）" for f in sorted(c.fields())
+                           if f not in pop.cols or _unknown_at(pop.cols[f], i)]
+        label = c.label or f"{c.field} {c.op} {c.value}"
+        out.append(Check(label, _WORD[val], f"{label}: {_WORD[val]}", c.cid, missing))
+    return out
