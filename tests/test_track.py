@@ -87,7 +87,7 @@ def test_token_hash_only_and_admin(lib):
 def test_tracking_survives_reingest(lib):
     admin = track.create_account(lib, admin=True)
     t = _task(lib, "慢行林荫路")
-    track.update_task(lib, t.id, token=admin.token, status="推进中", note="3条已开工")
+    track.update_task(lib, t.key, token=admin.token, status="推进中", note="3条已开工")  # short key works too
     lib.ingest([lib.excerpt], force=True)
     v = track.get_task(lib, t.id)
     assert v.stored_status == "推进中" and v.latest_note == "3条已开工"

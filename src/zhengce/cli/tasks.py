@@ -51,13 +51,13 @@ def list_cmd(
     for v in views:
         style = _STATUS_STYLE.get(v.status, "")
         deadline = v.deadline.isoformat() if v.deadline else (v.deadline_raw or ("长期" if v.ongoing else ""))
-        t.add_row(escape(v.id), escape(v.text[:80]), escape("、".join(v.lead_units)),
+        t.add_row(escape(v.key), escape(v.text[:80]), escape("、".join(v.lead_units)),
                   escape("、".join(v.co_units)), escape(deadline), f"[{style}]{v.status}[/{style}]" if style else v.status)
     console.print(t)
 
 
 @tasks_app.command("show")
-def show_cmd(task_id: str = typer.Argument(..., help="Task id from `tasks list`.")) -> None:
+def show_cmd(task_id: str = typer.Argument(..., help="Task id or short key (t1a2b3c4d) from `tasks list`.")) -> None:
     """One task with its audit history."""
     from ..track import get_task, task_history
     lib = get_library()
@@ -75,7 +75,7 @@ def show_cmd(task_id: str = typer.Argument(..., help="Task id from `tasks list`.
 
 @tasks_app.command("update")
 def update_cmd(
-    task_id: str = typer.Argument(..., help="Task id from `tasks list`."),
+    task_id: str = typer.Argument(..., help="Task id or short key (t1a2b3c4d) from `tasks list`."),
     status: str = typer.Option(None, "--status", help="未开始 | 推进中 | 已完成."),
     note: str = typer.Option(None, "--note", help="Progress note (dated today)."),
     evidence: str = typer.Option(None, "--evidence", help="Completion evidence."),

@@ -33,6 +33,7 @@ from .types import (
     TaskEvent,
     TaskView,
     UnitSummary,
+    short_key,
 )
 
 
@@ -126,8 +127,20 @@ def list_tasks(lib, *, unit: str | None = None, doc: str | None = None, status: 
     return views[offset: offset + limit if limit else None]
 
 
+def resolve_id(conn, task_id: str) -> str:
+    """A task id from an id or its short key ("t1a2b3c4d")."""
+    import re
+    if re.fullmatch(r"t[0-9a-f]{8}", task_id):
+        for (tid,) in conn.execute(select(T.tasks.c.id)):
+            if short_key(tid) == task_id:
+                return tid
+    return task_id
+
+
 def get_task(lib, task_id: str, *, today_: dt.date | None = None) -> TaskView:
+    """One task by id or short key."""
     with lib.engine.connect() as conn:
+        task_id = resolve_id(conn, task_id)
         row = conn.execute(_base().where(T.tasks.c.id == task_id)).first()
     if row is None:
         raise NotFound(f"没有任务 {task_id}", hint="zhengce tasks list 列出任务编号", field="id")
@@ -138,6 +151,7 @@ def task_history(lib, task_id: str) -> list[TaskEvent]:
     """The audit log of one task, oldest first (refusals included)."""
     e = T.task_events
     with lib.engine.connect() as conn:
+        task_id = resolve_id(conn, task_id)
         rows = conn.execute(select(e).where(e.c.task_id == task_id).order_by(e.c.id)).all()
     return [TaskEvent(r.id, r.task_id, r.at, r.actor, r.action, r.old, r.new, r.detail) for r in rows]
 
@@ -175,6 +189,7 @@ def update_task(lib, task_id: str, *, token: str | None, status: str | None = No
     """Change status / add a progress note / record completion evidence, one audit event each."""
     account = authenticate(lib, token)
     view = get_task(lib, task_id, today_=today_)
+    task_id = view.id
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"状态 {status!r} 无效；可选 {', '.join(STATUSES)}（逾期由完成时限自动计算）",
                            field="status")

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import asdict, dataclass, field
 
 STATUSES = ("未开始", "推进中", "已完成")  # stored
 OVERDUE = "逾期"  # computed: deadline < today and not 已完成
+
+
+def short_key(task_id: str) -> str:
+    """A URL- and shell-friendly handle for a task id ("t" + 8 hex of its sha1)."""
+    return "t" + hashlib.sha1(task_id.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(slots=True)
@@ -39,6 +45,11 @@ class TaskView:
     line_end: int = 0
 
     @property
+    def key(self) -> str:
+        """Short handle accepted wherever a task id is (``get_task``, ``update_task``, CLI)."""
+        return short_key(self.id)
+
+    @property
     def citation(self) -> str:
         """来源 as a 督查 office writes it: 文号 (or title) and the provision's citation id."""
         head = self.doc_number or self.doc_title or self.source
@@ -47,6 +58,7 @@ class TaskView:
     def as_dict(self) -> dict:
         d = asdict(self)
         d["citation"] = self.citation
+        d["key"] = self.key
         return d
 
 
