@@ -104,3 +104,54 @@ def test_offline_api_docs_render(page):
     page.goto("/docs")
     page.locator(".swagger-ui .opblock").first.wait_for()
     assert page.locator(".opblock-summary-path", has_text="/api/search").count() >= 1
+
+
+def test_match_profile_shows_policy_cards_with_reasons(page):
+    page.goto("/match")
+    page.get_by_label("企业", exact=True).check()
+    page.locator("label.field", has_text="所在区").locator("input").fill("西城区")
+    page.locator("label.field", has_text="企业规模").locator("select").select_option(label="小型")
+    assert page.locator("label.field", has_text="年龄").is_hidden()  # person-only field hidden for 企业
+    page.get_by_role("button", name="查看可享受的政策").click()
+    page.locator("#match-summary").wait_for()
+    cards = page.locator("article.pcard")
+    assert cards.count() > 0
+    first = cards.first
+    assert first.locator("ul.reasons li").count() > 0
+    first.locator("a", has_text=re.compile(".")).last.click()  # 政策依据 → the provision
+    page.wait_for_url(re.compile(r"/p/"))
+
+
+@pytest.fixture(scope="session")
+def task_tokens(web_library):
+    from zhengce import track
+    task = next(t for t in track.list_tasks(web_library) if t.lead_units)
+    units = set(task.lead_units + task.co_units)
+    other = next(u.unit for u in track.summary(web_library).by_unit if u.unit not in units)
+    own = track.create_account(web_library, agency=task.lead_units[0]).token
+    foreign = track.create_account(web_library, agency=other).token
+    return task, own, foreign
+
+
+def test_update_task_as_its_agency_and_be_refused_as_another(page, task_tokens):
+    from urllib.parse import quote
+    task, own, foreign = task_tokens
+    page.goto("/tasks?unit=" + quote(task.lead_units[0]))
+    assert page.locator("figure svg rect").count() > 0  # the charts are drawn
+
+    def submit(token: str, status: str) -> None:
+        row = page.locator(f'tr[id="t-{task.id}"]')
+        row.get_by_label("新状态").select_option(status)
+        row.get_by_label("单位令牌").fill(token)
+        row.get_by_role("button", name="更新").click()
+        page.wait_for_load_state()
+
+    submit(foreign, "已完成")
+    assert "无权" in page.get_by_role("alert").inner_text()
+    assert page.locator(f'tr[id="t-{task.id}"] td.status').inner_text() != "已完成"
+    submit(own, "推进中")
+    assert "已更新" in page.get_by_role("status").inner_text()
+    assert page.locator(f'tr[id="t-{task.id}"] td.status').inner_text() in ("推进中", "逾期")
+    with page.expect_download() as dl:
+        page.locator("#export-xlsx").click()
+    assert dl.value.suggested_filename.endswith(".xlsx")
