@@ -27,8 +27,23 @@ TRAILING_PAREN = re.compile(r"\(([^()]{2,400})\)[。;]?$")
 ONLY_LABELS = re.compile(rf"^(?:({LEAD_LABELS}|{CO_LABELS}|{TIME_LABELS})[:：][^\n]*)+$")
 
 
+_ASCII_PAIRS = (("（", "("), ("）", ")"), ("：", ":"), ("；", ";"), ("，", ","))
+_WS = re.compile(r"\s+")
+# Cheap literal prefilter: a block without any of these holds no task (STYLE: prefilter by literal).
+PREFILTER = re.compile(r"[（(]|单位|部门|时限|完成时间|时间节点|牵头|配合")
+
+
 def compact(s: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+    """Whitespace removed, the brackets/colons/semicolons/commas the patterns use in ASCII form
+    (cheaper than NFKC on every block; the ingest's normalised text is already width-folded)."""
+    s = _WS.sub("", s)
+    for wide, narrow in _ASCII_PAIRS:
+        if wide in s:
+            s = s.replace(wide, narrow)
+    return unicodedata.normalize("NFKC", s) if _WIDE.search(s) else s
+
+
+_WIDE = re.compile("[\uff01-\uff5e\u2f00-\u2fdf]")  # full-width forms, Kangxi radicals
 
 
 @dataclass
@@ -88,14 +103,20 @@ class ProseTask:
     assignment: Assignment
 
 
+_LABEL_START = re.compile(rf"\s*({LEAD_LABELS}|{CO_LABELS}|{TIME_LABELS})")
+
+
 def label_only(text: str) -> bool:
-    return bool(ONLY_LABELS.match(compact(text)))
+    return bool(_LABEL_START.match(text)) and bool(ONLY_LABELS.match(compact(text)))
 
 
 def tasks_in(p: Provision, text: str | None = None) -> list[ProseTask]:
     """Tasks stated inside one provision's text, or the block ``text`` it starts (each labelled
     parenthesis ends a measure)."""
-    s = compact(p.text if text is None else text)
+    text = p.text if text is None else text
+    if not PREFILTER.search(text):
+        return []
+    s = compact(text)
     if not s:
         return []
     out: list[ProseTask] = []

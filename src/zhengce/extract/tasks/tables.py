@@ -29,11 +29,18 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern]] = [
 TERMINAL = ("。", ";", "；", "!", "?", ".")
 
 
+_SUBSUP = re.compile(r"<su[bp]>(.*?)</su[bp]>")
+_TAG = re.compile(r"<[^>]+>")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_WS = re.compile(r"\s+")
+
+
 def clean_cell(cell: str) -> str:
-    s = re.sub(r"<sub>(.*?)</sub>|<sup>(.*?)</sup>", lambda m: m.group(1) or m.group(2) or "", cell)
-    s = re.sub(r"<[^>]+>", " ", s)
+    s = cell
+    if "<" in s:
+        s = _TAG.sub(" ", _SUBSUP.sub(r"\1", s))
     s = unicodedata.normalize("NFKC", s)
-    return re.sub(r"\s+", "", s) if re.search(r"[\u4e00-\u9fff]", s) else s.strip()
+    return _WS.sub("", s) if _HAN.search(s) else s.strip()
 
 
 def roles(header: list[str]) -> dict[str, int] | None:
