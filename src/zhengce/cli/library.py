@@ -44,10 +44,11 @@ def ingest(
                 errors += 1
                 err_console.print(f"[red]错误:[/red] {r.error}", highlight=False)
             elif r.status == "unchanged":
-                console.print(f"{r.path}: 未变化 (unchanged)", highlight=False)
+                console.print(f"{r.path}: 未变化 (unchanged)", highlight=False, soft_wrap=True)
             else:
                 extra = ", ".join(f"{k} {v}" for k, v in r.counts.items())
-                console.print(f"{r.path}: {r.documents} 篇公文, {r.provisions} 条款 {extra}", highlight=False)
+                console.print(f"{r.path}: {r.documents} 篇公文, {r.provisions} 条款 {extra}", highlight=False,
+                              soft_wrap=True)  # one line per file, even when piped
 
         lib.ingest(files, force=force, progress=report)
     if errors:
@@ -68,12 +69,17 @@ def docs(
     rows = lib.documents(source=source, issuer=issuer, doc_type=doc_type, query=query,
                          since=dt.date.fromisoformat(since) if since else None,
                          until=dt.date.fromisoformat(until) if until else None)
-    t = Table("key", "发文字号", "成文日期", "发文机关", "标题")
-    for d in rows:
-        t.add_row(d.key, d.doc_number or "", d.date.isoformat() if d.date else "",
-                  "、".join(d.issuers or []), d.title)
-    console.print(t)
-    console.print(f"{len(rows)} 篇")
+    cells = [(d.key, d.doc_number or "", d.date.isoformat() if d.date else "", "、".join(d.issuers or []), d.title)
+             for d in rows]
+    if console.is_terminal:
+        t = Table("key", "发文字号", "成文日期", "发文机关", "标题")
+        for c in cells:
+            t.add_row(*c)
+        console.print(t)
+    else:  # piped: one tab-separated line per document, never truncated to 80 columns
+        for c in cells:
+            print("\t".join(c))
+    (console if console.is_terminal else err_console).print(f"{len(rows)} 篇")
 
 
 @app.command()
