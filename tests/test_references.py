@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import corpus_file
 
 from zhengce.extract.docnum import canonical_doc_number, find_doc_numbers
 from zhengce.extract.references import extract_references
 from zhengce.ingest import parse_source
 from zhengce.sources import read_source
+
+from conftest import corpus_file
 
 
 @pytest.mark.parametrize("raw,canon", [

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .app import app, main
+from . import evaluate as _evaluate  # noqa: F401,E402
+from . import features as _features  # noqa: F401,E402
 
 # Importing registers the commands.
 from . import library as _library  # noqa: F401,E402
-from . import evaluate as _evaluate  # noqa: F401,E402
-from . import features as _features  # noqa: F401,E402
+from .app import app, main
 
 __all__ = ["app", "main"]
