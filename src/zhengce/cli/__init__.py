@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from . import evaluate as _evaluate  # noqa: F401,E402
-from . import features as _features  # noqa: F401,E402
+import importlib
 
-# Importing registers the commands.
-from . import library as _library  # noqa: F401,E402
 from .app import app, main
+
+# Importing registers the commands, in the order ``zhengce --help`` lists them.
+for _name in ("library", "evaluate", "features"):
+    importlib.import_module(f"zhengce.cli.{_name}")
 
 __all__ = ["app", "main"]
