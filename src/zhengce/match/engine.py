@@ -59,6 +59,10 @@ def _evaluate(c: Condition, pop: Population, cache: dict | None) -> np.ndarray:
         if op in ("eq", "ne"):
             hit = codes == col.code(v)
             return _tv(hit if op == "eq" else ~hit, unknown)
+        if op == "like":
+            subs = v if isinstance(v, list) else [v]
+            hit_cats = np.array([any(x in cat for x in subs) for cat in col.cats] + [False], dtype=bool)
+            return _tv(hit_cats[np.where(codes < 0, len(col.cats), codes)], unknown)
         if op in ("in", "not_in"):
             hit = np.isin(codes, [col.code(x) for x in v])
             return _tv(hit if op == "in" else ~hit, unknown)

@@ -14,6 +14,7 @@ from ...model import Document
 from .amounts import parse_amount, row_amount
 from .conditions import (
     enterprise_conditions,
+    org_type_conditions,
     person_conditions,
     unexpressed_conditions,
 )
@@ -40,6 +41,8 @@ TRIGGER = re.compile(r"(上市|挂牌|建设|投资|引进|购买|购置|租赁|
                      r"项目|贡献|绩效|获得|入驻|招用|吸纳|认定|申报|首台|创新)")
 
 
+BOTH_KINDS = re.compile(r"企业、[^，。；]{0,10}(协会|商会|机构|社会组织)|(协会|商会|机构|社会组织)、[^，。；]{0,10}企业")
+ORG_IN = re.compile(r"驿站|机构|协会|商会|社会组织|医院|幼儿园")
 # Person benefits earned by an act the profile does not record (西人社发〔2022〕8号 "取得《创业合格证书》").
 PERSON_TRIGGER = re.compile(r"(取得|获得|参加|通过|实现|签订|缴纳|招用|吸纳|创业|入住|购买|租赁|培训)")
 
@@ -64,7 +67,7 @@ def _conditions_for(kind: str, text: str, district: str | None, cid: str) -> lis
 
 
 def _scope_kind(text: str) -> str:
-    return beneficiary_of(text, text)
+    return beneficiary_of(text, text) or "person"
 
 
 def extract_benefits(doc: Document) -> list[BenefitRule]:
@@ -77,12 +80,20 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
     notes = non_stacking_notes(doc)
     rows = [row_cells(p) for p in doc.provisions if is_table_row(p)]
     rules: list[BenefitRule] = []
-    for u in units:
+    subjects = [subject_of(u.text) for u in units]
+    kinds = [beneficiary_of(s, u.text) for s, u in zip(subjects, units, strict=True)]
+    said = [k for k in kinds if k]
+    # an item that does not name its recipient gets the document's usual one
+    default = max(set(said), key=said.count) if said else (
+        "enterprise" if "企业" in (doc.short_title or doc.title) or doc.text.count("企业") > 5 else "person")
+    for u, subject, kind in zip(units, subjects, kinds, strict=True):
         p = u.provision
         cid = p.cid
-        subject = subject_of(u.text)
-        kind = beneficiary_of(subject, u.text)
+        kind = kind or default
         conds = _kind_conditions(kind, district, cid)
+        if kind != "person" and BOTH_KINDS.search(subject):
+            # "本区经营、参保、纳税的企业、行业协会、商会" — firms and associations alike
+            conds[0] = Condition("kind", "in", ["enterprise", "organization"], "企业或机构", cid)
         if kind == "person":
             conds += person_conditions(subject, district, cid)
         else:
@@ -96,6 +107,8 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
             # conditions on the people an organisation serves are not facts about the organisation
             conds = [c for c in conds if c.field in ("kind", "district", "size", "certifications", "zones",
                                                     "ownership", "taxpayer", "listing")]
+            if kind == "organization":
+                conds += org_type_conditions(subject if ORG_IN.search(subject) else u.text, cid)
             trig = TRIGGER.search(subject)
             if trig:
                 unexpressed.append(Condition("", "unexpressed", None, _phrase(subject, trig), cid))

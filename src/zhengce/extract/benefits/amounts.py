@@ -23,11 +23,12 @@ CAP_BEFORE = re.compile(r"(单个|每家|每户|累计|合计|总额|年度|全�
 GRANT_BEFORE = re.compile(r"(给予|补贴|奖励|资助|补助|支持|最高|不超过|限额|按照|按|标准|每[\u4e00-\u9fff]{1,3}|申请|发放|"
                           r"享受|增加|一次性|津贴|为|分别)[^，。；]{0,6}$")
 GRANT_AFTER = re.compile(r"^[^，。；]{0,4}(补贴|奖励|资助|补助|支持|贴息|津贴|一次性|标准|的(补贴|奖励|资金|资助|补助|支持))")
-PENALTY = re.compile(r"(罚款|处\S{0,6}以上)")
+PENALTY = re.compile(r"(罚款|罚金|处\S{0,6}以上)")
 
 PER_PATTERNS = [
     (re.compile(r"每床每月"), "per bed per month"),
     (re.compile(r"每人每次|每次|/次"), "each time"),
+    (re.compile(r"每人每天|每天|每日"), "per day"),
     (re.compile(r"每人每月|每月|/月"), "per month"),
     (re.compile(r"一次性"), "one-off"),
     (re.compile(r"每人每年|每年|/年"), "per year"),
@@ -101,7 +102,9 @@ def parse_amount(text: str) -> Amount:
     use = grants or caps
     amt = Amount(per=amount_per(text))
     if use:
-        amt.max_yuan = max(s[2] for s in use)
+        top = max(use, key=lambda s: s[2])
+        amt.max_yuan = top[2]
+        amt.per = amount_per(text[max(0, top[0] - 12): top[1] + 6]) or amt.per
         if len(grants) >= 2 and re.search(r"第[一二三四五]|逐年|分别|依次|每满一年", text):
             amt.schedule = [s[2] for s in grants]
         amt.text = text[max(0, use[0][0] - 10): use[-1][1]]

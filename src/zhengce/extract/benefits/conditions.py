@@ -122,13 +122,18 @@ ZONES = [("自贸试验区|自由贸易试验区", "自贸试验区"), ("中关�
 
 def enterprise_conditions(text: str, cid: str) -> list[Condition]:
     out = []
+    plain = re.sub(r"(专精特新[“\"”]?|创新型)中小企业", "", text)  # certificates, not sizes
     for pat, vals, label in SIZES:
-        if re.search(pat, text):
+        if re.search(pat, plain):
             out.append(_c("size", "in", vals, label, cid))
             break
     certs = []
     for pat, v in CERTS:
-        if re.search(pat, text) and not (v == "专精特新中小企业" and "小巨人" in text):
+        if v == "专精特新中小企业":
+            # "专精特新“小巨人”企业" names only the 小巨人 certificate
+            if re.search(r"专精特新(?![“\"”]?小巨人)", text):
+                certs.append(v)
+        elif re.search(pat, text):
             certs.append(v)
     if certs:
         out.append(_c("certifications", "has_any", certs, "、".join(certs), cid))
@@ -159,3 +164,25 @@ def unexpressed_conditions(text: str, cid: str) -> list[Condition]:
             seen.add(phrase)
             out.append(Condition("", "unexpressed", None, phrase, cid))
     return out
+
+
+def _org_types() -> list[tuple[re.Pattern, list[str]]]:
+    import json
+    from importlib import resources
+    data = json.loads(resources.files("zhengce.data").joinpath("profile_org_types.json").read_text(encoding="utf-8"))
+    return [(re.compile(k), v) for k, v in data.items() if not k.startswith("_")]
+
+
+ORG_TYPES = _org_types()
+
+
+def org_type_conditions(subject: str, cid: str) -> list[Condition]:
+    """The kind of organisation a benefit is for (the last one the recipient phrase names)."""
+    best = None
+    for pat, subs in ORG_TYPES:
+        for m in pat.finditer(subject):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), m.group(0), subs)
+    if best is None:
+        return []
+    return [Condition("org_type", "like", best[2], best[1], cid)]

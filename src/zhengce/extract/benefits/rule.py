@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# Operators a condition may use (see zhengce.match.engine for their array semantics).
-OPERATORS = ("eq", "ne", "in", "not_in", "ge", "le", "between", "has_any", "has_all",
+# Operators a condition may use (see zhengce.match.engine for their array semantics); ``like``:
+# the (categorical) value contains any of the given substrings (org_type "养老服务驿站" like ["驿站"]).
+OPERATORS = ("eq", "ne", "in", "not_in", "like", "ge", "le", "between", "has_any", "has_all",
              "is_true", "is_false", "before", "after", "any", "unexpressed")
 
 

@@ -33,9 +33,9 @@ SCOPE = re.compile(r"(服务对象|适用对象|支持对象|补贴对象|补助
                    r"(本办法|本细则|本措施|本政策|本方案|以上政策措施|上述政策措施|以上措施|上述措施|本通知)[^。]{0,6}适用于")
 QUALIFY = re.compile(r"(应满足|应当满足|应具备|应当具备|须满足|符合)以下条件")
 NON_STACKING = re.compile(r"不重复享受|不得重复|不可再申请享受|不再重复|差额给予|按差额|就高|不叠加|不可叠加|不同时享受")
-PERSON_NOUN = r"老年人|老人|居民|个人|人员|家庭|服务对象|毕业生|学生|职工|残疾人|儿童|妇女|群众|患者|农民|孕产妇|人才|市民|户籍人口"
+PERSON_NOUN = r"劳动力|劳动者|老年人|老人|居民|个人|人员|家庭|服务对象|毕业生|学生|职工|残疾人|儿童|妇女|群众|患者|农民|孕产妇|人才|市民|户籍人口"
 ENTERPRISE_NOUN = r"用人单位|企业|公司|商户|个体工商户|市场主体|厂商|纳税人"
-ORG_NOUN = r"机构|驿站|单位|社会组织|协会|医院|学校|幼儿园|平台|园区|团队|商会"
+ORG_NOUN = r"机构|驿站|单位|社会组织|就业组织|协会|医院|学校|幼儿园|平台|园区|团队|商会"
 AGENCY = re.compile(r"(?:市|区)[\u4e00-\u9fff]{1,14}?(?:局|委员会|委|办公室|办|管委会|中心|街道|服务站)")
 
 
@@ -69,7 +69,7 @@ def segments(text: str) -> list[list[str]]:
 
 
 def is_grant(s: str) -> bool:
-    if not GRANT_WORD.search(s) or PENALTY.search(s):
+    if not GRANT_WORD.search(s) or PENALTY.search(s) or "××" in s or re.search(r"取消[^，。；]{0,20}资格", s):
         return False
     spans = money_spans(s)
     if spans and all(k == "cap" for *_, k in spans) and CAP_ONLY.search(s) and not re.search(r"给予|提供", s):
@@ -110,7 +110,11 @@ def find_units(doc: Document) -> list[Unit]:
             first = len(groups)
             for s in seg:
                 if is_grant(s):
-                    groups.append((lead, [s]))
+                    prev = groups[-1][1] if len(groups) > first else None
+                    if prev and prev[-1].endswith("；") and _tier_of(prev[-1], s):
+                        prev.append(s)  # "规模在50人（含）至100人，可申请3万元技能竞赛补贴；": a tier
+                    else:
+                        groups.append((lead, [s]))
                     lead = []
                 elif len(groups) > first and not MONEY.search(s) and not GRANT_WORD.search(s):
                     groups[-1][1].append(s)
@@ -123,6 +127,19 @@ def find_units(doc: Document) -> list[Unit]:
             ctx = lead[-1:] if lead and re.search(r"^(对|符合|上述|其中|以上)", grant[0]) else []
             units.append(Unit(p, i, "".join(ctx + grant), src))
     return units
+
+
+def _tier_of(prev: str, s: str) -> bool:
+    """A sentence that grants the same thing as ``prev`` at another tier (same grant noun)."""
+    a, b = grant_nouns(prev), grant_nouns(s)
+    return bool(a) and a[-1] == (b[-1] if b else None)
+
+
+GRANT_NOUN = re.compile(r"(?:申请|给予|予以|的|享受|发放|增加|元)([\u4e00-\u9fff]{0,10}?(?:补贴|奖励|补助|津贴|贴息|资助|奖补))")
+
+
+def grant_nouns(t: str) -> list[str]:
+    return [re.sub(r"^[一二三四五六七八九十\d]+[次年个月]", "", n) for n in GRANT_NOUN.findall(t)]
 
 
 def subject_of(t: str) -> str:
@@ -142,6 +159,10 @@ def subject_of(t: str) -> str:
 
 CLAIMANT = re.compile(r"(个人|企业|用人单位|主办单位|机构|单位)(?:可|按照|可按照)?(?:申请|按照|按)")
 FIRST_CLAUSE_KIND = re.compile(r"^[^，。；]{0,40}?(企业|用人单位|机构|驿站)[，]")
+# "驿站按照…每人每月给予180元补贴" (xicheng-gazette-2022.txt 西民发〔2022〕3号 第八条): the actor named
+# first is the recipient; "区财政按照…" names the payer, which is not in this list.
+ACTOR_FIRST = re.compile(r"^(?:按照|按)?[^，。；]{0,8}?(驿站|机构|企业|用人单位|就业组织|社会组织)")
+LEADING_MARKER = re.compile(r"^(第[一二三四五六七八九十百]+条|（[一二三四五六七八九十]+）|\d+[.．、]|[一二三四五六七八九十]+、)")
 
 
 def beneficiary_of(subject: str, text: str) -> str:
@@ -150,8 +171,9 @@ def beneficiary_of(subject: str, text: str) -> str:
     claim = None
     for m in CLAIMANT.finditer(text[: first_money.start()] if first_money else text):
         claim = m.group(1)
-    if claim is None:
-        fc = FIRST_CLAUSE_KIND.search(text)
+    body = LEADING_MARKER.sub("", text)
+    if claim is None and not body.startswith(("为", "对")):
+        fc = FIRST_CLAUSE_KIND.search(body) or ACTOR_FIRST.match(body)
         claim = fc.group(1) if fc else None
     if claim:
         return {"个人": "person", "企业": "enterprise", "用人单位": "enterprise"}.get(claim, "organization")
@@ -160,24 +182,22 @@ def beneficiary_of(subject: str, text: str) -> str:
         for m in re.finditer(pat, subject):
             if m.end() > best:
                 best, kind = m.end(), k
-    if kind:
-        return kind
-    if re.search(ENTERPRISE_NOUN, text):
-        return "enterprise"
-    return "person"
+    return kind  # "" when the text does not say: the caller decides from the document
 
 
 def benefit_name(t: str) -> str:
+    """A short name: "免费洗澡服务", "床位运营基础服务补贴", "一次性培训补贴"."""
     m = re.search(r"(免费[\u4e00-\u9fff]{1,10}?服务|免费[\u4e00-\u9fff]{2,4})", t)
     if m:
         return m.group(1)
     m = SERVICE.search(t)
     if m:
         return m.group(2)
-    names = re.findall(r"([\u4e00-\u9fff]{2,12}?(?:补贴|奖励|补助|津贴|贴息|资助))", t)
-    if names:
-        return min(names[-1:], key=len)
-    return t[:20]
+    nouns = [n for n in grant_nouns(t) if len(n) > 2]
+    if nouns:
+        return nouns[0]
+    m = re.search(r"([\u4e00-\u9fff]{2,8}(?:补贴|奖励|补助|津贴|贴息|资助))", t)
+    return m.group(1) if m else LEADING_MARKER.sub("", t)[:16]
 
 
 def service_row(name: str, rows: list[list[str]], strict: bool = False) -> list[str] | None:
