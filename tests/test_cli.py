@@ -115,15 +115,19 @@ def test_show_by_doc_number_any_bracket_style(store):
     assert square.exit_code == 0 and square.stdout == r.stdout
 
 
-def test_show_unknown_is_one_error_line_exit_1(store):
+@pytest.mark.parametrize("args, named", [
+    (["show", "NOPE"], "NOPE"),
+    (["docs", "--since", "yesterday"], "--since"),
+])
+def test_bad_input_is_one_error_line_exit_1(store, args, named):
     """A real process: the error boundary lives in ``zhengce.cli.main``, outside Typer."""
     env, _ = store
-    p = subprocess.run([sys.executable, "-c", "from zhengce.cli import main; main()", "show", "NOPE"],
+    p = subprocess.run([sys.executable, "-c", "from zhengce.cli import main; main()", *args],
                        capture_output=True, text=True, env={**os.environ, **env}, cwd=ROOT, timeout=120)
     assert p.returncode == 1
     assert p.stdout == ""
     lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and "NOPE" in lines[0] and "Traceback" not in p.stderr
+    assert len(lines) == 1 and named in lines[0] and "Traceback" not in p.stderr
 
 
 @pytest.mark.skipif(not GOLD.is_dir(), reason="shared/eval/dev not present")

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 from rich.tree import Tree
 
-from ..errors import NotFound
+from ..errors import InvalidInput, NotFound
 from .app import app, console, err_console, get_library
 
 
@@ -55,6 +55,13 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _date(value: str | None, option: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise InvalidInput(f"{option}: {value!r} 不是日期 (expected YYYY-MM-DD)", field=option) from None
+
+
 @app.command()
 def docs(
     source: str = typer.Option(None, help="Only documents from this file name."),
@@ -67,8 +74,7 @@ def docs(
     """List documents."""
     lib = get_library()
     rows = lib.documents(source=source, issuer=issuer, doc_type=doc_type, query=query,
-                         since=dt.date.fromisoformat(since) if since else None,
-                         until=dt.date.fromisoformat(until) if until else None)
+                         since=_date(since, "--since"), until=_date(until, "--until"))
     cells = [(d.key, d.doc_number or "", d.date.isoformat() if d.date else "", "、".join(d.issuers or []), d.title)
              for d in rows]
     if console.is_terminal:
