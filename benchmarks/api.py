@@ -8,7 +8,7 @@ sends a search, waits for the answer, sleeps ``--think`` seconds, and repeats un
 Queries are 2–4 words drawn from the corpus's own provision headings, so most are distinct.
 The baseline is the same load on /api/counts (a trivial database read) in the same run: the ratio
 says what search costs on top of the HTTP stack. Uses wrk when installed and --think is 0,
-otherwise an httpx async client in this process.
+otherwise a raw asyncio HTTP/1.1 client in this process.
 """
 
 from __future__ import annotations
@@ -67,35 +67,49 @@ def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("server did not start")
 
 
-async def _client(base: str, paths: list[str], deadline: float, think: float, lat: list[float],
-                  errors: list[str], rng: random.Random) -> None:
-    import httpx
-    async with httpx.AsyncClient(base_url=base, timeout=10) as c:
-        while time.perf_counter() < deadline:
-            path = rng.choice(paths)
-            t0 = time.perf_counter()
-            try:
-                r = await c.get(path)
-                if r.status_code != 200:
-                    errors.append(str(r.status_code))
-            except Exception as e:  # a timeout or reset counts as an error, the loop goes on
-                errors.append(type(e).__name__)
-            lat.append(time.perf_counter() - t0)
-            if think:
-                await asyncio.sleep(think * (0.5 + rng.random()))
+async def _client(host: str, port: int, paths: list[str], deadline: float, think: float,
+                  lat: list[float], errors: list[str], rng: random.Random) -> None:
+    """One keep-alive HTTP/1.1 connection on raw asyncio streams (httpx costs more CPU than the
+    server on this machine, which would measure the client)."""
+    reader = writer = None
+    while time.perf_counter() < deadline:
+        path = rng.choice(paths)
+        t0 = time.perf_counter()
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection(host, port)
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+            status = int(head.split(b" ", 2)[1])
+            m = re.search(rb"(?i)content-length: *(\d+)", head)
+            await reader.readexactly(int(m.group(1)) if m else 0)
+            if status != 200:
+                errors.append(str(status))
+        except Exception as e:  # a timeout or reset counts as an error; reconnect and go on
+            errors.append(type(e).__name__)
+            if writer is not None:
+                writer.close()
+            reader = writer = None
+        lat.append(time.perf_counter() - t0)
+        if think:
+            await asyncio.sleep(think * (0.5 + rng.random()))
+    if writer is not None:
+        writer.close()
 
 
-def run_httpx(base: str, paths: list[str], clients: int, seconds: float, think: float) -> dict:
+def run_asyncio(base: str, paths: list[str], clients: int, seconds: float, think: float) -> dict:
+    host, port = base.split("://", 1)[1].split(":")
     lat: list[float] = []
     errors: list[str] = []
-    deadline = time.perf_counter() + seconds
 
-    async def main() -> None:
-        await asyncio.gather(*(_client(base, paths, deadline, think, lat, errors, random.Random(i))
-                               for i in range(clients)))
-    t0 = time.perf_counter()
-    asyncio.run(main())
-    return summary(lat, len(errors), time.perf_counter() - t0)
+    async def main() -> float:
+        deadline = time.perf_counter() + seconds
+        t0 = time.perf_counter()
+        await asyncio.gather(*(_client(host, int(port), paths, deadline, think, lat, errors,
+                                       random.Random(i)) for i in range(clients)))
+        return time.perf_counter() - t0
+    elapsed = asyncio.run(main())
+    return summary(lat, len(errors), elapsed)
 
 
 def summary(lat: list[float], errors: int, elapsed: float) -> dict:
@@ -148,7 +162,7 @@ def main() -> int:
     ap.add_argument("--baseline-seconds", type=float, default=None, help="default: seconds/6, at most 10")
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     ap.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests (s)")
-    ap.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto")
+    ap.add_argument("--client", choices=["auto", "wrk", "asyncio"], default="auto")
     args = ap.parse_args()
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") and not args.think)
     from zhengce.api.testing import free_port
@@ -162,16 +176,18 @@ def main() -> int:
             search_paths = [f"/api/search?q={quote(q)}" for q in queries]
             bl_seconds = args.baseline_seconds or min(10.0, max(1.0, args.seconds / 6))
             runs = {}
+            # warm every worker (index open, segmenter dictionary) before anything is measured
+            run_asyncio(base, search_paths[-200:], 4 * args.workers, 3.0, 0.0)
             for name, paths, secs in [("counts", ["/api/counts"], bl_seconds),
                                       ("search", search_paths, args.seconds)]:
                 if use_wrk:
                     runs[name] = run_wrk(base, list(paths), args.clients, secs)
                 else:
-                    runs[name] = run_httpx(base, paths, args.clients, secs, args.think)
+                    runs[name] = run_asyncio(base, paths, args.clients, secs, args.think)
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-    tool = "wrk" if use_wrk else "httpx"
+    tool = "wrk" if use_wrk else "asyncio"
     print(f"{args.clients} clients, {args.workers} workers, think {args.think}s, client {tool}")
     for name, r in runs.items():
         print(f"/api/{name:7s} {r['requests']:7d} req  {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms  "

@@ -60,6 +60,8 @@ def main() -> int:
         page = browser.new_page(viewport={"width": args.width, "height": 900}, locale="zh-CN")
         for name, path in pages(lib):
             page.goto(base + path, wait_until="networkidle")
+            if name == "docs":  # Swagger UI renders after load
+                page.locator(".swagger-ui .opblock").first.wait_for()
             target = out / f"{name}.png"
             page.screenshot(path=str(target), full_page=args.full_page)
             print(f"{target}  ←  {path}")

@@ -259,3 +259,22 @@ def test_task_exports(client):
     assert csv_text.splitlines()[0].startswith("序号,任务") and len(csv_text.splitlines()) >= unit["total"] + 1
     assert len(client.get("/api/tasks/export.json", params={"unit": unit["unit"]}).json()["tasks"]) == unit["total"]
     assert_error(client.get("/api/tasks/export.pdf"), 400)
+
+
+def test_same_answers_on_sqlite_and_postgresql(library):
+    """The REST faces over either store (``library`` runs this on both)."""
+    from fastapi.testclient import TestClient
+
+    from zhengce.api import create_app
+    # beijing-gazette-2019-10.txt: a gazette issue of several municipal documents.
+    library.ingest([CORPUS / "beijing-gazette-2019-10.txt"])
+    c = TestClient(create_app(library), raise_server_exceptions=False)
+    docs = c.get("/api/documents", params={"limit": 1000}).json()["documents"]
+    assert len(docs) == library.counts()["documents"] > 1
+    full = library.document(docs[0]["key"])
+    p = next(p for p in full.provisions if "/" in p.cid)
+    assert c.get("/api/provisions/" + quote(p.cid, safe="/")).json()["provision"]["cid"] == p.cid
+    hits = c.get("/api/search", params={"q": "营商环境"}).json()
+    assert hits["ok"] and hits["total"] > 0
+    assert c.get("/api/tasks/summary").json()["ok"]
+    assert_error(c.get("/api/documents/没有这个文件"), 404)

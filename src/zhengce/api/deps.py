@@ -17,7 +17,7 @@ class ServiceUnavailable(ZhengceError):
     title = "服务暂不可用"
 
 
-def get_library(request: Request) -> Library:
+async def get_library(request: Request) -> Library:
     return request.app.state.library
 
 
