@@ -278,3 +278,19 @@ def test_same_answers_on_sqlite_and_postgresql(library):
     assert hits["ok"] and hits["total"] > 0
     assert c.get("/api/tasks/summary").json()["ok"]
     assert_error(c.get("/api/documents/没有这个文件"), 404)
+
+
+def test_serve_ingests_the_demo_into_an_empty_library(monkeypatch):
+    """`zhengce serve` on an empty store ingests the bundled gazettes, then runs uvicorn on the app."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from zhengce.cli import app
+    from zhengce.library import Library
+    served = {}
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: served.update(target=target, **kw))
+    result = CliRunner().invoke(app, ["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert served["port"] == 8123 and served["host"] == "127.0.0.1"
+    assert Library().counts()["documents"] > 0
+    assert "http://127.0.0.1:8123/" in result.output

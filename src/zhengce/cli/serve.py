@@ -22,8 +22,9 @@ def serve(
         console.print("库为空，正在导入示例公报…")
         lib.ensure_demo()
     c = lib.counts()
-    console.print(f"政策库：{c['documents']} 篇公文，{c['provisions']} 条款。打开 http://{host}:{port}/ "
-                  f"（API 文档 http://{host}:{port}/docs）", highlight=False)
+    console.print(f"政策库：{c['documents']} 篇公文，{c['provisions']} 条款。", highlight=False)
+    console.print(f"打开 http://{host}:{port}/   API 文档 http://{host}:{port}/docs   Ctrl-C 停止",
+                  highlight=False, soft_wrap=True)
     lib.engine.dispose()
     if workers > 1:
         uvicorn.run("zhengce.api.asgi:app", host=host, port=port, workers=workers, log_level="warning")

@@ -33,16 +33,16 @@ def _stats(lib: Library) -> dict:
 
 
 def _extra_counts():
-    """Counts from feature services that exist (tasks, benefits); each optional."""
+    """Counts from the feature services (benefits, tasks); each optional."""
     out = []
     try:
-        from ..track import count_tasks
-        out.append(("tasks", count_tasks))
+        from ..match import list_benefits
+        out.append(("benefits", lambda lib: len(list_benefits(lib))))
     except ImportError:
         pass
     try:
-        from ..match import count_benefits
-        out.append(("benefits", count_benefits))
+        from ..track import summary
+        out.append(("tasks", lambda lib: summary(lib).total))
     except ImportError:
         pass
     return out
