@@ -154,3 +154,38 @@ def test_cli_match_reports_unknown_field(tmp_path):
     p.write_text('{"kind": "enterprise", "sise": "small"}', encoding="utf-8")
     result = CliRunner().invoke(app, ["match", str(p)])
     assert isinstance(result.exception, InvalidInput) and result.exception.field == "sise"
+
+
+def _registry(tmp_path, people, suffix):
+    import pyarrow as pa
+    cols = ["kind", "age", "hukou", "residence_district", "assistance", "disability", "lives_alone"]
+    table = pa.table({c: [p.get(c) for p in people] for c in cols})
+    path = tmp_path / f"people{suffix}"
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+        pq.write_table(table, path)
+    else:
+        rows = ["name," + ",".join(cols)]
+        for i, p in enumerate(people):
+            cells = []
+            for c in cols:
+                v = p.get(c)
+                cells.append("" if v is None else ";".join(v) if isinstance(v, list) else str(v).lower()
+                             if isinstance(v, bool) else str(v))
+            rows.append(f"p{i}," + ",".join(cells))
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_duckdb_sql_agrees_with_numpy(elder_rules, tmp_path, suffix):
+    from zhengce.match.registry import read_registry
+    from zhengce.match.sql import match_registry_duckdb
+    people = _random_people(200, seed=11)
+    path = _registry(tmp_path, people, suffix)
+    pop = read_registry(path)
+    for rule in elder_rules:
+        v = evaluate_rule(rule, pop)
+        eligible, possibly = match_registry_duckdb(path, rule)
+        assert eligible == np.flatnonzero(v == T).tolist(), rule.id
+        assert possibly == np.flatnonzero(v == U).tolist(), rule.id

@@ -61,11 +61,12 @@ def match_batch_cmd(
     benefit: str = typer.Option(..., "--benefit", help="规则 id（见 zhengce benefits）。"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON。"),
     limit: int = typer.Option(20, "--limit", help="每类最多列出多少行。"),
+    engine: str = typer.Option("numpy", "--engine", help="numpy（内存列）或 duckdb（规则编译为 SQL）。"),
 ) -> None:
     """精准推送：列出名录中可以享受和可能可以享受某项政策的全部主体（向量化匹配）。"""
     from ..match import match_batch
     from ..match.registry import read_table
-    res = match_batch(get_library(), registry, benefit)
+    res = match_batch(get_library(), registry, benefit, engine=engine)
     if as_json:
         print(json.dumps(res.to_dict(), ensure_ascii=False))
         return

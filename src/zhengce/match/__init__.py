@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ..errors import NotFound
+from ..errors import InvalidInput, NotFound
 from ..extract.benefits.rule import BenefitRule
 from .cards import Card, make_card
 from .engine import Check, F, T, U, checks_from, compiled, evaluate_rule
@@ -118,14 +118,16 @@ def match_rules(rules: list[BenefitRule], profile: dict) -> MatchResult:
     pop = Population.from_profiles([profile])
     rs = compiled(rules)
     truth = rs.truth(pop)
-    verdicts = rs.verdicts(truth)[:, 0]
-    col = truth[:, 0]
+    vlist = rs.verdicts(truth)[:, 0].tolist()
+    col = truth[:, 0].tolist()
+    if rs.summaries is None:
+        rs.summaries = [summary(r) for r in rules]
     items = []
-    for j, r in enumerate(rules):
+    for j in range(len(rules)):
         checks = checks_from(rs, j, col, pop)
-        verdict = VERDICTS[int(verdicts[j])]
+        verdict = VERDICTS[vlist[j]]
         items.append(MatchItem(
-            summary(r), verdict, VERDICT_ZH[verdict], [c.reason for c in checks],
+            rs.summaries[j], verdict, VERDICT_ZH[verdict], [c.reason for c in checks],
             [c.reason for c in checks if c.value == "否"],
             [m for c in checks if c.value == "未知" for m in c.missing] if verdict != "not eligible" else [],
             checks))
@@ -151,13 +153,29 @@ def card(lib, rule_id: str) -> Card:
     return make_card(get_rule(lib, rule_id))
 
 
-def match_batch(lib, registry, benefit_id: str) -> BatchResult:
-    """Every eligible and possibly eligible row of a registry for one benefit (vectorised)."""
+def match_batch(lib, registry, benefit_id: str, *, engine: str = "numpy") -> BatchResult:
+    """Every eligible and possibly eligible row of a registry for one benefit, vectorised.
+
+    ``engine``: ``numpy`` (columns in memory) or ``duckdb`` (the rule compiled to SQL and run on
+    the file). A registry without a ``kind`` column is taken to hold the benefit's kind of entity.
+    """
     import time
 
+    from .profile import Column
     from .registry import read_registry
     rule = get_rule(lib, benefit_id)
+    t0 = time.perf_counter()
+    if engine == "duckdb":
+        from .sql import match_registry_duckdb
+        eligible, possibly = match_registry_duckdb(registry, rule)
+        from .registry import read_table
+        n = read_table(registry).num_rows
+        return BatchResult(summary(rule), n, eligible, possibly, time.perf_counter() - t0)
+    if engine != "numpy":
+        raise InvalidInput(f"未知引擎 {engine!r}（numpy 或 duckdb）", field="engine")
     pop = registry if isinstance(registry, Population) else read_registry(registry)
+    if "kind" not in pop.cols:
+        pop.cols["kind"] = Column("cat", np.zeros(pop.n, dtype=np.int32), [rule.beneficiary])
     t0 = time.perf_counter()
     v = evaluate_rule(rule, pop, {})
     secs = time.perf_counter() - t0

@@ -168,6 +168,9 @@ class RuleSet:
             self.offsets.append(len(flat))
             flat.extend(ids or [-1])  # -1: the always-true row appended in ``truth``
         self.flat = np.array(flat, dtype=np.int64)
+        self.fields = [sorted(c.fields()) for c in self.conditions]
+        self.checks: dict[tuple, Check] = {}
+        self.summaries: list | None = None  # filled by zhengce.match.match_rules
 
     def truth(self, pop: Population) -> np.ndarray:
         """Condition × member truth matrix, plus a last all-true row."""
@@ -198,19 +201,29 @@ def compiled(rules: list[BenefitRule]) -> RuleSet:
     return rs
 
 
-def checks_from(rs: RuleSet, j: int, truth_col: np.ndarray, pop: Population, i: int = 0) -> list[Check]:
-    """``explain`` from an already computed truth column (no re-evaluation)."""
-    vocab = vocabulary()
+def checks_from(rs: RuleSet, j: int, truth_col: list[int], pop: Population, i: int = 0) -> list[Check]:
+    """``explain`` from an already computed truth column (a list of ints; no re-evaluation).
+
+    Checks are immutable and reused across calls: one per (rule, condition, value, missing facts).
+    """
     out = []
-    for k, c in zip(rs.members[j], rs.rules[j].conditions, strict=True):
-        val = int(truth_col[k])
-        missing: list[str] = []
-        if val == U:
-            if c.op == "unexpressed":
+    cache = rs.checks
+    for pos, k in enumerate(rs.members[j]):
+        val = truth_col[k]
+        missing_fields: tuple[str, ...] = ()
+        if val == 1:
+            missing_fields = tuple(f for f in rs.fields[k] if f not in pop.cols or _unknown_at(pop.cols[f], i))
+        key = (j, pos, val, missing_fields)
+        chk = cache.get(key)
+        if chk is None:
+            c = rs.rules[j].conditions[pos]
+            label = c.label or f"{c.field} {c.op} {c.value}"
+            if val == 1 and c.op == "unexpressed":
                 missing = [f"无法由画像表达: {c.label}"]
             else:
-                missing = [f"{f}（{vocab.get(f, {}).get('label', f)}）" for f in sorted(c.fields())
-                           if f not in pop.cols or _unknown_at(pop.cols[f], i)]
-        label = c.label or f"{c.field} {c.op} {c.value}"
-        out.append(Check(label, _WORD[val], f"{label}: {_WORD[val]}", c.cid, missing))
+                vocab = vocabulary()
+                missing = [f"{f}（{vocab.get(f, {}).get('label', f)}）" for f in missing_fields]
+            word = _WORD[val]
+            chk = cache[key] = Check(label, word, f"{label}: {word}", c.cid, missing)
+        out.append(chk)
     return out

@@ -24,6 +24,8 @@ def work_text(s: str) -> str:
 
 GRANT_WORD = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|减免|免收|免征|减半征收|资金支持|"
                         r"给予[^，。；]{0,15}支持|一次性支持")
+# "对小微企业信用贷款和知识产权质押融资给予贴息支持", "给予一次性奖励": a grant without a figure.
+GRANT_NO_FIGURE = re.compile(r"(给予|予以|享受|发放)[^，。；]{0,16}(补贴|补助|奖励|资助|贴息|津贴|奖补|资金支持|减免)")
 FREE = re.compile(r"免费|免收|免征|减免|减半征收")
 PERCENT = re.compile(r"\d+(?:\.\d+)?[%％]")
 CAP_ONLY = re.compile(r"(合计|累计)[^，。；]{0,12}不(得)?超过")
@@ -74,7 +76,7 @@ def is_grant(s: str) -> bool:
     spans = money_spans(s)
     if spans and all(k == "cap" for *_, k in spans) and CAP_ONLY.search(s) and not re.search(r"给予|提供", s):
         return False
-    return bool(spans) or bool(FREE.search(s)) or bool(PERCENT.search(s))
+    return bool(spans) or bool(FREE.search(s)) or bool(PERCENT.search(s)) or bool(GRANT_NO_FIGURE.search(s))
 
 
 def is_table_row(p: Provision) -> bool:
