@@ -67,3 +67,14 @@ def test_home_lists_counts_and_latest(client_for):
 def escape_title(t: str):
     from markupsafe import escape
     return escape(t)
+
+
+@pytest.mark.parametrize("snippet, expected", [
+    # search snippets come pre-escaped with <mark> (zhengce.search.engine.snippet)
+    ("对&lt;重点&gt;企业给予<mark>补贴</mark>", "对&lt;重点&gt;企业给予<mark>补贴</mark>"),
+    ("对<script>x</script>企业<mark>补贴</mark>", "对&lt;script&gt;x&lt;/script&gt;企业<mark>补贴</mark>"),
+    ("R&amp;D 研发<mark>费用</mark>", "R&amp;D 研发<mark>费用</mark>"),
+])
+def test_snippets_are_escaped_once_keeping_marks(snippet, expected):
+    from zhengce.web.render import highlight
+    assert str(highlight(snippet)) == expected

@@ -6,6 +6,7 @@ search snippets, re-inserted after escaping (``highlight``), so a ``<script>`` i
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -21,8 +22,12 @@ NAV = [("/", "首页"), ("/search", "一网通查"), ("/ask", "有问即答"), (
 
 
 def highlight(snippet: str | None) -> Markup:
-    """Escape a snippet, then restore only its <mark>…</mark> tags."""
-    s = str(escape(snippet or ""))
+    """Escape a snippet, then restore only its <mark>…</mark> tags.
+
+    Search snippets arrive HTML-escaped already (zhengce.search.engine.snippet); unescaping first
+    means text is escaped exactly once whichever convention the producer follows.
+    """
+    s = str(escape(html.unescape(snippet or "")))
     return Markup(s.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
 
 
