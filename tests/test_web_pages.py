@@ -78,3 +78,18 @@ def escape_title(t: str):
 def test_snippets_are_escaped_once_keeping_marks(snippet, expected):
     from zhengce.web.render import highlight
     assert str(highlight(snippet)) == expected
+
+
+def test_templates_and_assets_reference_nothing_outside():
+    """Deployments may be offline: no template or static file may point at another host."""
+    import re
+    from pathlib import Path
+
+    import zhengce.web
+    root = Path(zhengce.web.__file__).parent
+    files = [p for p in root.rglob("*") if p.suffix in (".html", ".css", ".js", ".svg")]
+    assert len(files) >= 5
+    for p in files:
+        text = p.read_text(encoding="utf-8")
+        ext = [u for u in re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"')]*", text) if "w3.org/2000/svg" not in u]
+        assert not ext, (p.name, ext[:3])
