@@ -127,3 +127,21 @@ def test_rule_ids_are_stable(xicheng_docs):
     doc = next(d for d in xicheng_docs.values() if d.doc_number == "西民发〔2022〕8号")
     assert [r.id for r in extract_benefits(doc)] == [r.id for r in extract_benefits(doc)]
     assert all(r.id.startswith(r.cid + "#") for r in extract_benefits(doc))
+
+
+def test_exclusion_is_negated():
+    # xicheng-gazette-2022.txt:4239: the excluded group is 低保 AND 登记失业 → not 低保 or not 登记失业
+    conds = person_conditions(work_text("上述人员 (不含享受最低生活保障待遇的登记失业人员) 实现稳定就业"), "西城区", "x")
+    anys = [c for c in conds if c.op == "any"]
+    assert len(anys) == 1
+    assert [[(s.field, s.op, s.value) for s in alt] for alt in anys[0].any_of] == [
+        [("assistance", "not_in", ["低保"])], [("employment", "not_in", ["registered-unemployed"])]]
+
+
+def test_above_people_are_read_from_the_previous_provision(xicheng_docs):
+    # xicheng-gazette-2022.txt:4237-4239: "上述人员" are the 本区户籍 登记失业人员、应届高校毕业生、退役士兵…
+    doc = next(d for d in xicheng_docs.values() if d.doc_number == "西人社发〔2022〕8号")
+    award = _rule_containing(extract_benefits(doc), "依次按照每年6000元")
+    assert award.beneficiary == "person" and award.amount.max_yuan == 12000
+    got = {(c.field, c.op) for c in award.conditions}
+    assert ("hukou", "eq") in got and ("employment", "in") in got

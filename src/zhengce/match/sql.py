@@ -43,6 +43,9 @@ def condition_sql(c: Condition, columns: set[str], dialect: str = "duckdb") -> s
         return f"({col} = {_q(v)})"
     if op == "ne":
         return f"({col} <> {_q(v)})"
+    is_list = vocabulary().get(c.field, {}).get("type") == "list"
+    if op == "not_in" and is_list:
+        return f"(NOT {condition_sql(Condition(c.field, 'has_any', v, c.label), columns, dialect)})"
     if op in ("in", "not_in"):
         items = ", ".join(_q(x) for x in v)
         return f"({col} {'NOT ' if op == 'not_in' else ''}IN ({items}))"

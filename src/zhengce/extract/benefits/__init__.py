@@ -96,6 +96,10 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
             conds[0] = Condition("kind", "in", ["enterprise", "organization"], "企业或机构", cid)
         if kind == "person":
             conds += person_conditions(subject, district, cid)
+            if u.context:  # "上述人员": who they are is said in the previous provision
+                have = {c.field for c in conds if c.op not in ("not_in", "ne", "any")}
+                conds += [c for c in person_conditions(u.context, district, cid)
+                          if c.field in ("hukou", "residence_district", "employment", "age") and c.field not in have]
         else:
             conds += _conditions_for(kind, subject, district, cid)
         unexpressed = unexpressed_conditions(subject, cid)

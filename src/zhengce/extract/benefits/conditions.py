@@ -17,7 +17,7 @@ _DIST = "|".join(d[:-1] for d in BEIJING_DISTRICTS)
 
 # Facts no profile field states (xicheng-gazette-2022.txt:3142 "无洗澡条件"; 3696 "服务质量星级").
 UNEXPRESSED = re.compile(
-    r"(无[^，。；、的]{1,6}条件|星级|信用|失信|首次|新认定|新获|获评|评为|入选|经认定|认定为|经审核|"
+    r"(无[^，。；、的]{1,6}条件|困难|受疫情影响|优秀|示范|龙头|骨干|标杆|重点(?:企业|项目|群体)|星级|信用|失信|首次|新认定|新获|获评|评为|入选|经认定|认定为|经审核|"
     r"符合条件|符合[^，。；]{0,10}(规定|要求|标准)|达到[^，。；]{0,10}(标准|要求)|满意度|备案|遴选)")
 # Things the grant itself consists of, not conditions on the person (…签约养老家庭照护床位…; 有需求的).
 NOT_A_CONDITION = re.compile(r"(有需求|自愿|签约)")
@@ -56,7 +56,7 @@ def age_conditions(text: str, cid: str) -> list[Condition]:
     return []
 
 
-ASSISTANCE = [("城乡特困|特困", "特困"), ("低保", "低保"), ("低收入", "低收入"), ("计划生育特扶|计生特扶|特扶", "计生特扶")]
+ASSISTANCE = [("城乡特困|特困", "特困"), ("低保|最低生活保障", "低保"), ("低收入", "低收入"), ("计划生育特扶|计生特扶|特扶", "计生特扶")]
 
 
 def assistance_conditions(text: str, cid: str) -> list[Condition]:
@@ -90,15 +90,39 @@ def living_conditions(text: str, cid: str) -> list[Condition]:
 
 
 def employment_conditions(text: str, cid: str) -> list[Condition]:
-    pats = [("登记失业|失业人员", "registered-unemployed"), ("高校毕业生|应届毕业生", "new-graduate"),
-            ("退役军人", "veteran")]
-    vals = [v for p, v in pats if re.search(p, text)]
-    return [_c("employment", "in", vals, "、".join(vals), cid)] if vals else []
+    pats = [("登记失业|失业人员", "registered-unemployed", "登记失业人员"),
+            ("高校毕业生|应届毕业生", "new-graduate", "高校毕业生"), ("退役军人|退役士兵", "veteran", "退役军人")]
+    hits = [(v, zh) for p, v, zh in pats if re.search(p, text)]
+    if not hits:
+        return []
+    return [_c("employment", "in", [v for v, _ in hits], "、".join(zh for _, zh in hits), cid)]
+
+
+EXCLUDED = re.compile(r"[（(](?:不含|不包括|除)([^）)]{2,40})[）)]|(?:不含|不包括)([^，。；]{2,30}?)(?=[，。；]|$)")
+_NEGATE = {"has_any": "not_in", "in": "not_in", "eq": "ne", "is_true": "is_false"}
+
+
+def excluded_conditions(text: str, district: str | None, cid: str) -> tuple[str, list[Condition]]:
+    """"上述人员(不含享受最低生活保障待遇的登记失业人员)": the excluded group's facts, negated.
+
+    Returns the text without the exclusions and the negated conditions (only single facts can be
+    negated exactly; a group of several facts is left for review)."""
+    out = []
+    for m in EXCLUDED.finditer(text):
+        inner = m.group(1) or m.group(2)
+        conds = [c for c in person_conditions(inner, district, cid) if c.op in _NEGATE]
+        neg = [Condition(c.field, _NEGATE[c.op], c.value, f"非{c.label}", cid) for c in conds]
+        if len(neg) == 1:
+            out.append(neg[0])
+        elif neg:  # not (A and B) = not A or not B
+            out.append(Condition("", "any", None, f"不含{inner}", cid, any_of=[[c] for c in neg]))
+    return EXCLUDED.sub("", text), out
 
 
 def person_conditions(text: str, district: str | None, cid: str) -> list[Condition]:
     """All structured person conditions of one phrase; alternatives joined by 以及/，或 become ``any``."""
-    common = hukou_conditions(text, district, cid)
+    text, negated = excluded_conditions(text, district, cid) if EXCLUDED.search(text) else (text, [])
+    common = hukou_conditions(text, district, cid) + negated
     alts = [a for a in re.split(r"以及|，或者?|；或", text) if a]
     per_alt = []
     for a in alts:

@@ -51,6 +51,7 @@ class Unit:
     beneficiary: str = "person"
     table_row: list[str] | None = None
     notes: list[str] = field(default_factory=list)
+    context: str = ""  # the previous provision, when the unit starts "上述人员…" (who they are)
 
 
 MARKER = re.compile(r"(?=第[一二三四五六七八九十百]+条)|(?=（[一二三四五六七八九十]+）)|(?=[一二三四五六七八九十]+、)")
@@ -96,10 +97,12 @@ def find_units(doc: Document) -> list[Unit]:
     """Grant sentences, plus "为…提供X服务" where the document prices X in a tariff table."""
     units: list[Unit] = []
     rows = [row_cells(p) for p in doc.provisions if is_table_row(p)]
+    prev_text = ""
     for p in doc.provisions:
         if p.kind in ("table", "attachment") or is_table_row(p):
             continue
         t = work_text(p.text)
+        before, prev_text = prev_text, t
         service = SERVICE.search(t)
         if service and rows and not GRANT_WORD.search(t) and service_row(service.group(2), rows, strict=True):
             units.append(Unit(p, 0, t, p.text))
@@ -127,7 +130,10 @@ def find_units(doc: Document) -> list[Unit]:
             # the analysed text: the grant sentences, plus a run-in heading or a condition sentence
             # the grant sentence points back to ("对上述企业…", "符合以下条件的…")
             ctx = lead[-1:] if lead and re.search(r"^(对|符合|上述|其中|以上)", grant[0]) else []
-            units.append(Unit(p, i, "".join(ctx + grant), src))
+            unit = Unit(p, i, "".join(ctx + grant), src)
+            if not lead and i == 0 and re.match(r"^(上述|以上)", LEADING_MARKER.sub("", grant[0])):
+                unit.context = before
+            units.append(unit)
     return units
 
 
