@@ -31,7 +31,7 @@ class AnswerSentence:
 @dataclass(slots=True)
 class Answer:
     question: str
-    text: str  # the composed answer: every sentence followed by 〔cid〕
+    text: str  # the composed answer: one sentence a line, each ending with [cid]
     abstained: bool
     sentences: list[AnswerSentence] = field(default_factory=list)
     passages: list[Hit] = field(default_factory=list)  # retrieved provisions, best first

@@ -22,8 +22,13 @@ ABSTAIN_BELOW = 0.5
 MAX_SENTENCES = 3
 POOL = 100  # provisions re-ranked by sentence evidence
 IDF_CAP = 7.0
+# A word the library never uses is mostly colloquial wrapping (健身房, 我妈), but sometimes the very
+# subject the corpus is silent on (月球): it weighs a little, not like a rare term.
+ABSENT_WEIGHT = 1.5
+BM25_MIX = 0.3  # passage order: best sentence evidence plus this share of the BM25 score
 SUPPORT_MIN = 0.15
-SINGLE_CHAR_WEIGHT = 0.6
+STATED_SHARE = 0.85
+SINGLE_CHAR_WEIGHT = 0.0
 
 _SENT = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
 _NUMBER_UNIT = re.compile(
@@ -95,9 +100,8 @@ class Scorer:
         self.terms = [t for t in terms if not any(t != o and t in o for o in terms)]
         self.subs = {t: [o for o in terms if o != t and o in t] for t in self.terms}
         idf = term_idf(library, terms) if terms else {}
-        # A term the library never uses cannot be evidence either way (健身房, 我妈): weight 0.
         # Cap the rest so one rare word does not outweigh the question's other content.
-        idf = {t: 0.0 if term_df(library, t) == 0 else min(w, IDF_CAP) for t, w in idf.items()}
+        idf = {t: ABSENT_WEIGHT if term_df(library, t) == 0 else min(w, IDF_CAP) for t, w in idf.items()}
         # Single characters left by the cut of colloquial questions (办, 买, 退, 去) are weak evidence.
         idf = {t: w * (SINGLE_CHAR_WEIGHT if len(t) == 1 and not t.isdigit() else 1.0) for t, w in idf.items()}
         self.idf = idf
@@ -154,7 +158,52 @@ def _tail_units(text: str, sent: str) -> str | None:
     return m.group(1) if m and _AGENCY.search(m.group(1)) else None
 
 
-def _supporting_quantity(sc: Scorer, scored: list) -> tuple | None:
+_MARKER = re.compile(r"^\s*(?:[(（]\s*[0-9一二三四五六七八九十]+\s*[)）]|[0-9]+[.．、]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+条)")
+_UNIT_LINE = re.compile(r"(?:主要|牵头|主责|责任|协办|配合)单位[：:]|负责部门[：:]")
+
+
+def _continued(text: str, sent: str, limit: int = 160) -> str:
+    """``sent`` plus the clauses after it up to the item's end: parts joined by ；belong together
+    ("到2018年底…3天以内；到2020年底，力争压缩至2天以内。")."""
+    i = text.find(sent)
+    if i < 0 or not sent.endswith(("；", ";")):
+        return sent
+    out = sent
+    for nxt in sentences(text[i + len(sent):]):
+        if _MARKER.match(nxt) or len(out) + len(nxt) > limit:
+            break
+        out += nxt
+        if not nxt.endswith(("；", ";")):
+            break
+    return out
+
+
+def _responsible_units(library: Library, h: Hit) -> tuple[str, Hit] | None:
+    """The "主要责任单位：…" line that belongs to ``h`` (a child, or a sibling right after it)."""
+    doc = library.document(h.doc_key)
+    if doc is None:
+        return None
+    provs = doc.provisions
+    idx = next((i for i, p in enumerate(provs) if p.cid == h.cid), None)
+    if idx is None:
+        return None
+    for p in provs[idx + 1: idx + 6]:
+        inside = p.parent == h.cid or p.cid.startswith(h.cid + "/")
+        if not inside and p.parent != provs[idx].parent:
+            break
+        m = _UNIT_LINE.search(p.text)
+        if m:
+            sent = p.text.strip()
+            return sent, Hit(cid=p.cid, doc_key=h.doc_key, doc_title=h.doc_title, doc_number=h.doc_number,
+                             issuers=h.issuers, date=h.date, doc_type=h.doc_type, heading_path=h.heading_path,
+                             text=p.text, raw=p.raw, snippet=p.text[:90], score=0.0, source=h.source,
+                             line_start=p.line_start, line_end=p.line_end, kind=p.kind)
+        if not inside and _MARKER.match(p.text):
+            break
+    return None
+
+
+def _supporting_quantity(sc: Scorer, scored: list, unit: re.Pattern) -> tuple | None:
     """A sentence stating the asked quantity elsewhere in the document that best covers the
     question (a fee table, a later clause), tied to it by the question's rarest term.
 
@@ -167,7 +216,7 @@ def _supporting_quantity(sc: Scorer, scored: list) -> tuple | None:
     own = [t for t in sc.terms if sc.idf.get(t, 0) > 0 and sc._has(t, best[3]) >= 1]
     key = sorted(own, key=lambda t: -sc.idf[t])[:2]
     for x in scored:
-        if x[2] and x[4].doc_key == best[4].doc_key and x[1] >= SUPPORT_MIN and \
+        if unit.search(x[3]) and x[4].doc_key == best[4].doc_key and x[1] >= SUPPORT_MIN and \
                 any(sc._has(t, x[3]) >= 1 for t in key):
             return x
     return None
@@ -188,20 +237,28 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
         units = [h.text] if h.kind == "row" else (sentences(h.text) or [h.text])
         for s in units:
             cov = sc.coverage(s, ctx, h.text)
+            own = sc.coverage(s)  # what the sentence states itself: prefer the specific one
             has_unit = bool(unit and unit.search(s))
-            total = cov + intent_bonus(question, s) + (0.2 if has_unit else 0.0) + prior - 0.002 * rank
+            total = (0.7 * cov + 0.3 * own + intent_bonus(question, s) + (0.2 if has_unit else 0.0)
+                     + prior - 0.002 * rank)
             scored.append((total, cov, has_unit, s, h))
             best_by_hit[h.cid] = max(best_by_hit.get(h.cid, 0.0), total)
     scored.sort(key=lambda x: -x[0])
     # Passages re-ranked by their best sentence: the provision that states the answer first.
-    passages = sorted(res.hits, key=lambda h: -best_by_hit.get(h.cid, 0.0))[:k]
+    passages = sorted(res.hits, key=lambda h: -(best_by_hit.get(h.cid, 0.0)
+                                                + BM25_MIX * h.score / top_bm25))[:k]
     best_cov = max(x[1] for x in scored)
-    usable = [x for x in scored if x[1] >= ABSTAIN_BELOW and (x[2] or not unit)]
+    relevant = [x for x in scored if x[1] >= ABSTAIN_BELOW]
     support = None
-    if unit and not usable:
-        support = _supporting_quantity(sc, scored)
-        if support:
-            usable = [next(x for x in scored if x[1] >= ABSTAIN_BELOW and x[4].doc_key == support[4].doc_key)]
+    usable = relevant
+    if unit and relevant:
+        # The quantity must come from a sentence about as relevant as the best one, or from the
+        # best one's own document (tied by the question's rarest term), never from a weaker
+        # neighbour in another document.
+        support = _supporting_quantity(sc, scored, unit)
+        usable = relevant[:1] if support else [x for x in relevant if x[2] and x[1] >= STATED_SHARE * best_cov]
+    elif relevant and _ASK_BENEFIT.search(question) and not _MONEY.search(relevant[0][3]):
+        support = _supporting_quantity(sc, scored, _MONEY)  # 有补贴吗 → say how much when stated
     if not usable:
         near = "；".join(f"《{h.doc_title}》{h.cid}" for h in passages[:3])
         what = "所问的具体数额或期限" if unit and best_cov >= ABSTAIN_BELOW else "能直接回答该问题的规定"
@@ -214,15 +271,23 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
             break
         if cov < ABSTAIN_BELOW or any(s in c or c in s for c, _ in chosen):
             continue
+        if (unit or support) and h.doc_key != usable[0][4].doc_key:
+            continue
         chosen.append((s, h))
     if not any(s == usable[0][3] for s, _ in chosen):
         chosen.insert(0, (usable[0][3], usable[0][4]))
     if support:
         chosen = [*chosen[:MAX_SENTENCES - 1], (support[3], support[4])]
+    if _ASK_AGENCY.search(question) and not any(_AGENCY.search(s) for s, _ in chosen):
+        units = _responsible_units(library, chosen[0][1])
+        if units:
+            chosen.append(units)
     parts, sents = [], []
-    for s, h in chosen[:MAX_SENTENCES]:
+    for s, h in chosen[:MAX_SENTENCES + 1]:
         tail = _tail_units(h.text, s)
-        body = s + (tail or "")
+        body = _continued(h.text, s) + (tail or "")
+        if any(body in b.text or s in b.text for b in sents):
+            continue
         sents.append(AnswerSentence(body, h.cid, h.doc_title))
-        parts.append(f"据《{h.doc_title}》：{body}〔{h.cid}〕")
+        parts.append(f"据《{h.doc_title}》：{body}[{h.cid}]")
     return Answer(question, "\n".join(parts), False, sents, passages, best_cov)

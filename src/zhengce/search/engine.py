@@ -22,7 +22,8 @@ from . import Hit, SearchResult
 from .index import IndexedLibrary, ensure_fresh
 from .segment import Segmenter
 
-CTX_BOOST = 0.35
+CTX_BOOST = 0.3  # document title / 文号
+PATH_BOOST = 0.7  # heading path: what a short list item "(一)…3个月；" is about
 SNIPPET_CHARS = 90
 
 
@@ -75,6 +76,7 @@ def build_query(ix: IndexedLibrary, terms: list[str], filters: dict) -> tantivy.
         for t in terms:
             should.append((Occ.Should, Q.term_query(schema, "body", t)))
             should.append((Occ.Should, Q.boost_query(Q.term_query(schema, "ctx", t), CTX_BOOST)))
+            should.append((Occ.Should, Q.boost_query(Q.term_query(schema, "path", t), PATH_BOOST)))
         clauses.append((Occ.Must, Q.boolean_query(should)))
     if filters.get("issuer"):
         wanted = [v for v in _issuer_values(ix) if filters["issuer"] in v]

@@ -27,7 +27,7 @@ from ..model import Document, Provision
 from ..store import documents as store_docs
 from .segment import Segmenter, harvest_terms
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 
 def build_schema() -> tantivy.Schema:
@@ -36,7 +36,8 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("doc_key", stored=True, tokenizer_name="raw")
     sb.add_text_field("source", stored=True, tokenizer_name="raw")
     sb.add_text_field("body", stored=False, tokenizer_name="ws", index_option="freq")
-    sb.add_text_field("ctx", stored=False, tokenizer_name="ws", index_option="freq")
+    sb.add_text_field("ctx", stored=False, tokenizer_name="ws", index_option="freq")  # document title, 文号
+    sb.add_text_field("path", stored=False, tokenizer_name="ws", index_option="freq")  # heading path, table header
     sb.add_text_field("issuer", stored=True, tokenizer_name="raw", fast=True)
     sb.add_text_field("doc_number", stored=True, tokenizer_name="raw")
     sb.add_text_field("doc_type", stored=True, tokenizer_name="raw", fast=True)
@@ -101,13 +102,13 @@ def provision_fields(seg: Segmenter, doc: Document, p: Provision, path: list[str
                      doc_ctx_tokens: str) -> dict:
     """The tantivy document for one provision."""
     row_ctx = " ".join(p.header or []) if p.kind == "row" else ""
-    ctx = doc_ctx_tokens + " " + " ".join(seg.tokens(" ".join(path) + " " + row_ctx))
+    path_tokens = " ".join(seg.tokens(" ".join(path) + " " + row_ctx))
     day = int(doc.date.strftime("%Y%m%d")) if doc.date else 0
     meta = {"title": doc.title, "issuers": doc.issuers or [], "date": doc.date.isoformat() if doc.date else None,
             "path": path, "text": p.text, "raw": p.raw, "ls": p.line_start, "le": p.line_end, "kind": p.kind}
     fields = {
         "cid": p.cid, "doc_key": doc.key, "source": doc.source,
-        "body": " ".join(seg.tokens(p.text)), "ctx": ctx,
+        "body": " ".join(seg.tokens(p.text)), "ctx": doc_ctx_tokens, "path": path_tokens,
         "issuer": list(doc.issuers or []) or [""], "doc_number": doc.doc_number or "",
         "doc_type": doc.doc_type or "", "level": doc.level or "", "district": doc.district or "",
         "day": day, "year": day // 10000, "meta": json.dumps(meta, ensure_ascii=False), "seq": p.seq,

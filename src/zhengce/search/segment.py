@@ -67,7 +67,7 @@ def harvest_terms(title: str | None, text: str) -> tuple[set[str], list[list[str
     for m in _DEF.finditer(text):
         short = m.group(1).strip("“”\"「」")
         head = text[max(0, m.start() - 40): m.start()]
-        full = re.split(r"[，。；：、,;:（(）)“”《》\s]|关于|和|及|与|的|对|在|由|将|为|是", head)[-1]
+        full = re.split(r"[，。；：、,;:（(）)“”《》\s]|关于", head)[-1]
         full = _abbreviated_from(full, short)
         if full:
             pairs.append([full, short])
