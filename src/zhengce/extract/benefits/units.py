@@ -22,20 +22,23 @@ def work_text(s: str) -> str:
     return normalize(s).translate(_PUNCT)
 
 
-GRANT_WORD = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|减免|免收|免征|减半征收|资金支持|"
+GRANT_WORD = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|无偿享受|减免|免收|免征|减半征收|资金支持|"
+                        r"享受[^，。；]{0,12}(优惠|居民价格)|"
                         r"给予[^，。；]{0,15}支持|一次性支持")
 # "对小微企业信用贷款和知识产权质押融资给予贴息支持", "给予一次性奖励": a grant without a figure.
-GRANT_NO_FIGURE = re.compile(r"(给予|予以|享受|发放)[^，。；]{0,16}(补贴|补助|奖励|资助|贴息|津贴|奖补|资金支持|减免)")
-FREE = re.compile(r"免费|免收|免征|减免|减半征收")
+GRANT_NO_FIGURE = re.compile(r"(给予|予以|享受|发放)[^，。；]{0,16}(补贴|补助|奖励|资助|贴息|津贴|奖补|资金支持|减免|优惠|"
+                             r"居民价格)")
+FREE = re.compile(r"免费|无偿|免收|免征|减免|减半征收")
 PERCENT = re.compile(r"\d+(?:\.\d+)?[%％]")
 CAP_ONLY = re.compile(r"(合计|累计)[^，。；]{0,12}不(得)?超过")
-GRANT_AT = re.compile(r"(区财政|市财政|市级财政|区级财政|财政|给予|予以|补贴\d|奖励\d|补助\d|按照每|按每|免费|免收|免征|减免|"
+GRANT_AT = re.compile(r"(区财政|市财政|市级财政|区级财政|财政|给予|予以|享受|补贴\d|奖励\d|补助\d|按照每|按每|免费|免收|免征|减免|"
                       r"一次性|最高)")
 SCOPE = re.compile(r"(服务对象|适用对象|支持对象|补贴对象|补助对象|奖励对象|享受对象|保障对象)(为|是|包括|：)|"
                    r"(本办法|本细则|本措施|本政策|本方案|以上政策措施|上述政策措施|以上措施|上述措施|本通知)[^。]{0,6}适用于")
-QUALIFY = re.compile(r"(应满足|应当满足|应具备|应当具备|须满足|符合)以下条件")
+# "驿站具备以下基本条件的,可申请享受驿站运营扶持政策" (xicheng-gazette-2022.txt, 西民发〔2022〕3号 第二十五条)
+QUALIFY = re.compile(r"(满足|具备|符合)(以下|下列)(基本)?条件")
 NON_STACKING = re.compile(r"不重复享受|不得重复|不可再申请享受|不再重复|差额给予|按差额|就高|不叠加|不可叠加|不同时享受")
-PERSON_NOUN = r"劳动力|劳动者|老年人|老人|居民|个人|人员|家庭|服务对象|毕业生|学生|职工|残疾人|儿童|妇女|群众|患者|农民|孕产妇|人才|市民|户籍人口"
+PERSON_NOUN = r"您|劳动力|劳动者|老年人|老人|居民|个人|人员|家庭|服务对象|毕业生|学生|职工|残疾人|儿童|妇女|群众|患者|农民|孕产妇|人才|市民|户籍人口"
 ENTERPRISE_NOUN = r"用人单位|企业|公司|商户|个体工商户|市场主体|厂商|纳税人"
 ORG_NOUN = r"机构|驿站|单位|社会组织|就业组织|协会|医院|学校|幼儿园|平台|园区|团队|商会"
 AGENCY = re.compile(r"(?:市|区)[\u4e00-\u9fff]{1,14}?(?:局|委员会|委|办公室|办|管委会|中心|街道|服务站)")
@@ -71,8 +74,12 @@ def segments(text: str) -> list[list[str]]:
     return out
 
 
+# Definitions ("基础补贴是指…"), refusals ("暂不给予基础补贴") and withdrawals are not grants.
+NOT_A_GRANT = re.compile(r"取消[^，。；]{0,20}资格|是指|所称|不给予|暂不|不予|不享受|不发放|不得享受|不再享受")
+
+
 def is_grant(s: str) -> bool:
-    if not GRANT_WORD.search(s) or PENALTY.search(s) or "××" in s or re.search(r"取消[^，。；]{0,20}资格", s):
+    if not GRANT_WORD.search(s) or PENALTY.search(s) or "××" in s or NOT_A_GRANT.search(s):
         return False
     spans = money_spans(s)
     if spans and all(k == "cap" for *_, k in spans) and CAP_ONLY.search(s) and not re.search(r"给予|提供", s):
@@ -138,7 +145,11 @@ def find_units(doc: Document) -> list[Unit]:
 
 
 def _tier_of(prev: str, s: str) -> bool:
-    """A sentence that grants the same thing as ``prev`` at another tier (same grant noun)."""
+    """A sentence that grants the same thing as ``prev`` at another tier (same grant noun, no
+    recipient of its own: "规模在50人(含)至100人，可申请3万元技能竞赛补贴" is a tier; "被评定为三星级
+    及以上的驿站，每家每月增加3000元补贴" names its own recipients and is a benefit of its own)."""
+    if re.search(PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN, s.split("，")[0]):
+        return False
     a, b = grant_nouns(prev), grant_nouns(s)
     return bool(a) and a[-1] == (b[-1] if b else None)
 
@@ -152,7 +163,7 @@ def grant_nouns(t: str) -> list[str]:
 
 def subject_of(t: str) -> str:
     """The recipient phrase: "为X提供…", "对X给予…", else the text before the grant clause."""
-    m = re.search(r"为(.{2,80}?)(提供|安排)", t)
+    m = re.search(r"为(.{1,80}?)(提供|安排)", t)
     if m and re.search(PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN, m.group(1)):
         return m.group(1)
     m = re.search(r"对(.{2,80}?)(给予|予以|实行|按照|按)", t)
