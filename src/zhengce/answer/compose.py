@@ -28,6 +28,7 @@ ABSENT_WEIGHT = 1.5
 BM25_MIX = 0.3  # passage order: best sentence evidence plus this share of the BM25 score
 SUPPORT_MIN = 0.15
 STATED_SHARE = 0.85
+SPECIFIC_SHARE = 0.3  # sentence score: coverage vs what it states beyond the title
 SINGLE_CHAR_WEIGHT = 0.0
 
 _SENT = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
@@ -123,15 +124,18 @@ class Scorer:
             return 0.5 * found / len(subs)
         return 0.0
 
-    def coverage(self, text: str, context: str = "", provision: str = "") -> float:
+    def coverage(self, text: str, context: str = "", provision: str = "", path: str = "") -> float:
         """Share of the question's weighted terms stated by ``text``; terms found only in its
-        ``context`` (title, heading path) count 0.8, only elsewhere in its ``provision`` 0.6.
-        A year the question names (2023年) that neither states halves the coverage: the text
+        heading ``path`` count fully (the heading frames a list item), only in its ``context``
+        (document title) 0.8, only elsewhere in its ``provision`` 0.6.
+        A year the question names (2023年) that none states halves the coverage: the text
         speaks of another year."""
         got = 0.0
         for t in self.terms:
             w = self.idf.get(t, 0.0)
             own = self._has(t, text)
+            if own < 1 and path:
+                own = max(own, self._has(t, path))
             if own < 1 and context:
                 own = max(own, self._has(t, context) * 0.8)
             if own < 0.6 and provision:
@@ -139,13 +143,22 @@ class Scorer:
             got += w * own
         cov = got / self.total
         for y in self.years:
-            if y not in text and y not in context:
+            if y not in text and y not in context and y not in path:
                 cov *= 0.5
         return cov
 
+    def specific(self, text: str, context: str) -> float:
+        """Coverage of the terms its document title does not already supply: within one
+        document the title matches every provision, so these decide which one answers."""
+        focus = [t for t in self.terms if self.idf.get(t, 0) > 0 and self._has(t, context) < 1]
+        den = sum(self.idf[t] for t in focus)
+        if not den:
+            return 1.0
+        return sum(self.idf[t] * self._has(t, text) for t in focus) / den
+
 
 def _context(h: Hit) -> str:
-    return " ".join([h.doc_title, *h.heading_path, h.date.isoformat() if h.date else ""])
+    return " ".join([h.doc_title, h.date.isoformat() if h.date else ""])
 
 
 def _tail_units(text: str, sent: str) -> str | None:
@@ -232,15 +245,15 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
     scored: list[tuple[float, float, bool, str, Hit]] = []  # (score, coverage, states unit, sentence, hit)
     best_by_hit: dict[str, float] = {}
     for rank, h in enumerate(res.hits):
-        ctx = _context(h)
+        ctx, path = _context(h), " ".join(h.heading_path)
         prior = 0.1 * (h.score / top_bm25)
         units = [h.text] if h.kind == "row" else (sentences(h.text) or [h.text])
         for s in units:
-            cov = sc.coverage(s, ctx, h.text)
-            own = sc.coverage(s)  # what the sentence states itself: prefer the specific one
+            cov = sc.coverage(s, ctx, h.text, path)
+            own = sc.specific(s + " " + path, ctx)  # what it states beyond the document title
             has_unit = bool(unit and unit.search(s))
-            total = (0.7 * cov + 0.3 * own + intent_bonus(question, s) + (0.2 if has_unit else 0.0)
-                     + prior - 0.002 * rank)
+            total = ((1 - SPECIFIC_SHARE) * cov + SPECIFIC_SHARE * own + intent_bonus(question, s)
+                     + (0.2 if has_unit else 0.0) + prior - 0.002 * rank)
             scored.append((total, cov, has_unit, s, h))
             best_by_hit[h.cid] = max(best_by_hit.get(h.cid, 0.0), total)
     scored.sort(key=lambda x: -x[0])
