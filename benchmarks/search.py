@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from zhengce.library import Library  # noqa: E402
+from zhengce.search import engine as _engine  # noqa: E402,F401  (import now: edits during a run are not picked up)
 from zhengce.search import search  # noqa: E402
 from zhengce.search.index import _register, build_schema, index_dir, store_signature  # noqa: E402
 from zhengce.search.segment import STOPWORDS, Segmenter  # noqa: E402
@@ -104,9 +105,9 @@ def main() -> None:
         body = " ".join(toks[j] for j in ids)
         cid = f"bench〔{d}〕/{i % 50}"
         meta = {"title": f"关于印发第{d}号文件的{dtype}", "issuers": [issuer], "date": date.isoformat(),
-                "path": [], "text": text, "raw": text, "ls": i, "le": i}
+                "path": [], "text": text, "raw": text, "ls": i, "le": i, "kind": "paragraph"}
         writer.add_document(tantivy.Document(
-            cid=cid, doc_key=f"bench{d}", source="bench", body=body, ctx="", issuer=[issuer], doc_number="",
+            cid=cid, doc_key=f"bench{d}", source="bench", body=body, ctx="", path="", issuer=[issuer], doc_number="",
             doc_type=dtype, level="", district="", day=day, year=day // 10000,
             meta=json.dumps(meta, ensure_ascii=False), seq=i))
         batch.append((body, issuer, day, cid))
