@@ -109,7 +109,11 @@ def run_asyncio(base: str, paths: list[str], clients: int, seconds: float, think
                                        random.Random(i)) for i in range(clients)))
         return time.perf_counter() - t0
     elapsed = asyncio.run(main())
-    return summary(lat, len(errors), elapsed)
+    out = summary(lat, len(errors), elapsed)
+    if errors:
+        from collections import Counter
+        out["error_kinds"] = dict(Counter(errors).most_common(5))
+    return out
 
 
 def summary(lat: list[float], errors: int, elapsed: float) -> dict:
@@ -191,7 +195,7 @@ def main() -> int:
     print(f"{args.clients} clients, {args.workers} workers, think {args.think}s, client {tool}")
     for name, r in runs.items():
         print(f"/api/{name:7s} {r['requests']:7d} req  {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms  "
-              f"p99 {r['p99_ms']:7.1f} ms  errors {r['errors']}")
+              f"p99 {r['p99_ms']:7.1f} ms  errors {r['errors']} {r.get('error_kinds', '')}")
     s, b = runs["search"], runs["counts"]
     print(f"search/baseline: p50 ×{s['p50_ms'] / b['p50_ms']:.2f}, throughput ×{s['rps'] / b['rps']:.2f}")
     ok = s["errors"] == 0 and s["p99_ms"] <= 200

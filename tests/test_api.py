@@ -128,6 +128,11 @@ def test_method_not_allowed_is_json(client):
     assert_error(client.post("/api/documents"), 405)
 
 
+def test_malformed_json_body_names_the_body(client):
+    r = client.post("/api/match", content=b"{bad", headers={"content-type": "application/json"})
+    assert [e["field"] for e in assert_error(r, 422)["errors"]] == ["body"]
+
+
 def test_web_errors_are_html_pages(client):
     r = client.get("/documents/没有这个文件")
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")

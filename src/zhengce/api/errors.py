@@ -74,7 +74,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation_error(request: Request, exc: RequestValidationError):
         errors = []
         for e in exc.errors():
-            field = _field_path(e.get("loc", ()))
+            field = "body" if e.get("type") == "json_invalid" else _field_path(e.get("loc", ()))
             zh = _VALIDATION_ZH.get(e.get("type", ""), "")
             msg = f"{zh} ({e.get('msg', '')})" if zh else str(e.get("msg", ""))
             errors.append({"field": field, "message": msg})
