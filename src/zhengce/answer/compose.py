@@ -28,7 +28,8 @@ ABSENT_WEIGHT = 1.5
 BM25_MIX = 0.3  # passage order: best sentence evidence plus this share of the BM25 score
 SUPPORT_MIN = 0.15
 STATED_SHARE = 0.85
-SPECIFIC_SHARE = 0.3  # sentence score: coverage vs what it states beyond the title
+SPECIFIC_SHARE = 0.3
+OTHER_DOC_SHARE = 0.9  # sentence score: coverage vs what it states beyond the title
 SINGLE_CHAR_WEIGHT = 0.0
 
 _SENT = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
@@ -191,6 +192,35 @@ def _continued(text: str, sent: str, limit: int = 160) -> str:
     return out
 
 
+_ASK_LIST = re.compile(r"哪些|哪几|有什么|包括什么|需要什么|什么材料|什么条件")
+_ITEM_LABEL = re.compile(r"^(?:[(（]?\d+[)）.]?|[(（][一二三四五六七八九十]+[)）]|[①-⑳])$")
+
+
+def _list_items(library: Library, h: Hit, limit: int = 6) -> list[tuple[str, Hit]]:
+    """The numbered items of the list ``h`` stands in ("(1)…(2)…(3)…" under "应提供："), so a
+    哪些 question gets the whole list, each item cited."""
+    doc = library.document(h.doc_key)
+    if doc is None:
+        return []
+    by_cid = {p.cid: p for p in doc.provisions}
+    node = by_cid.get(h.cid)
+    while node is not None and not _ITEM_LABEL.match(node.label or ""):
+        node = by_cid.get(node.parent) if node.parent else None
+    if node is None or not node.parent:
+        return []
+    items = [p for p in doc.provisions if p.parent == node.parent and _ITEM_LABEL.match(p.label or "")]
+    if not 2 <= len(items) <= limit:
+        return []
+    out = []
+    for p in items:
+        first = (sentences(p.text) or [p.text])[0]
+        out.append((first, Hit(cid=p.cid, doc_key=h.doc_key, doc_title=h.doc_title, doc_number=h.doc_number,
+                               issuers=h.issuers, date=h.date, doc_type=h.doc_type, heading_path=h.heading_path,
+                               text=p.text, raw=p.raw, snippet=p.text[:90], score=0.0, source=h.source,
+                               line_start=p.line_start, line_end=p.line_end, kind=p.kind)))
+    return out
+
+
 def _responsible_units(library: Library, h: Hit) -> tuple[str, Hit] | None:
     """The "主要责任单位：…" line that belongs to ``h`` (a child, or a sibling right after it)."""
     doc = library.document(h.doc_key)
@@ -284,19 +314,23 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
             break
         if cov < ABSTAIN_BELOW or any(s in c or c in s for c, _ in chosen):
             continue
-        if (unit or support) and h.doc_key != usable[0][4].doc_key:
-            continue
+        if h.doc_key != usable[0][4].doc_key and (unit or support or cov < OTHER_DOC_SHARE * best_cov):
+            continue  # another document only when it is about as relevant
         chosen.append((s, h))
     if not any(s == usable[0][3] for s, _ in chosen):
         chosen.insert(0, (usable[0][3], usable[0][4]))
     if support:
         chosen = [*chosen[:MAX_SENTENCES - 1], (support[3], support[4])]
+    if _ASK_LIST.search(question):
+        items = _list_items(library, chosen[0][1])
+        if items:
+            chosen = [c for c in chosen if c[1].doc_key == chosen[0][1].doc_key][:1] + items
     if _ASK_AGENCY.search(question) and not any(_AGENCY.search(s) for s, _ in chosen):
         units = _responsible_units(library, chosen[0][1])
         if units:
             chosen.append(units)
     parts, sents = [], []
-    for s, h in chosen[:MAX_SENTENCES + 1]:
+    for s, h in chosen[:MAX_SENTENCES + 6]:
         tail = _tail_units(h.text, s)
         body = _continued(h.text, s) + (tail or "")
         if any(body in b.text or s in b.text for b in sents):
