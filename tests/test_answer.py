@@ -126,3 +126,23 @@ def test_rewriter_output_without_citations_is_rejected(lib, fake_llm):
     fake_llm.reply = "可以新增很多床位。"
     a = ask(lib, Q)
     assert not a.rewritten and a.text == base.text
+
+
+def test_eval_questions_scores_by_the_readme(tmp_path):
+    from zhengce.eval.questions import score
+
+    from conftest import CORPUS
+    gold = [
+        # beijing-gazette-2019-10.txt: 市政府固定资产投资每年安排南部地区相关项目投资比例不低于全市总投资的30%
+        {"id": "t1", "question": "市政府每年投到南部地区的投资比例不低于多少？", "kind": "answerable",
+         "evidence": ["南部地区相关项目投资比例不低于全市总投资的30%"], "facts": ["30%"],
+         "source": "beijing-gazette-2019-10.txt"},
+        {"id": "t2", "question": "北京2018—2020年营商环境行动计划把不动产登记压缩到多少个工作日？",
+         "kind": "unanswerable", "evidence": [], "facts": [], "source": "beijing-gazette-2019-10.txt"},
+    ]
+    (tmp_path / "questions.jsonl").write_text("\n".join(json.dumps(g, ensure_ascii=False) for g in gold),
+                                              encoding="utf-8")
+    s = score(tmp_path, CORPUS)
+    assert s.measure == "questions" and s.n == 2
+    assert set(s.values) == {"recall@1", "recall@5", "mrr@10", "facts", "abstain"}
+    assert s.values["recall@5"] == 1.0 and s.values["facts"] == 1.0 and s.values["abstain"] == 1.0
