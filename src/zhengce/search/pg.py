@@ -173,7 +173,7 @@ def doc_freqs(library: Library, terms: list[str]) -> tuple[int, dict[str, int]]:
         out = {}
         for t in terms:
             out[t] = conn.execute(text(
-                "SELECT count(*) FROM search_provisions WHERE to_tsvector('simple', body) @@ to_tsquery('simple', :q)"),
+                f"SELECT count(*) FROM search_provisions WHERE ({TSV}) @@ to_tsquery('simple', :q)"),
                 {"q": _tsquery([t])}).scalar_one()
     return n, out
 
