@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from ..api.deps import document_detail, get_library, require_document
 from ..api.serialize import doc_summary
-from ..errors import InvalidInput
+from ..errors import InvalidInput, ZhengceError
 from ..library import Library
 from .render import render
 
@@ -90,28 +90,63 @@ def _blocks(provisions) -> list[dict]:
 def provision_page(cid: str, request: Request, lib: Library = Depends(get_library)):
     from ..api.documents import get_provision
     data = get_provision(cid, lib)
-    return render(request, "provision.html", title=data["provision"]["cid"], **data)
+    return render(request, "provision.html", title=data["provision"]["cid"], **data,
+                  **_derived(lib, data["provision"]["cid"], data["provision"]["doc_key"]))
+
+
+def _derived(lib: Library, cid: str, doc_key: str) -> dict:
+    """Tasks and benefits extracted from this provision or its sub-items (when those services exist)."""
+    def under(c: str) -> bool:
+        return c == cid or c.startswith(cid + "/")
+    out: dict = {"tasks": [], "benefits": []}
+    try:
+        from ..track import list_tasks
+        out["tasks"] = [t for t in list_tasks(lib, doc=doc_key) if under(t.cid)]
+    except (ImportError, ZhengceError):
+        pass
+    try:
+        from ..match import list_benefits
+        out["benefits"] = [b for b in list_benefits(lib) if under(b.cid)]
+    except ImportError:
+        pass
+    return out
 
 
 @router.get("/search", response_class=HTMLResponse)
 def search_page(request: Request, lib: Library = Depends(get_library),
                 q: str = Query("", max_length=200), issuer: str | None = Query(None, max_length=100),
                 doc_type: str | None = Query(None, max_length=20),
+                doc_number: str | None = Query(None, max_length=64),
+                level: str | None = Query(None, max_length=2),
                 year: str | None = Query(None, max_length=4),
+                since: str | None = Query(None, max_length=10), until: str | None = Query(None, max_length=10),
                 page: int = Query(1, ge=1, le=1000)):
     from ..api.search import search as api_search
-    since = until = None
+    start = _date_param(since, "since")
+    end = _date_param(until, "until")
     if year:
         if not year.isdigit():
             raise InvalidInput("年份应为四位数字", field="year")
-        since, until = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+        start, end = max(start or dt.date.min, dt.date(int(year), 1, 1)), min(end or dt.date.max, dt.date(int(year), 12, 31))
+    if level and level not in ("市", "区"):
+        raise InvalidInput("级别应为 市 或 区", field="level")
     result = None
-    if q.strip() or issuer or doc_type or year:
-        result = api_search(lib, q, issuer=issuer or None, doc_type=doc_type or None,
-                            since=since, until=until, page=page, per_page=10)
-    params = {"q": q, "issuer": issuer or "", "doc_type": doc_type or "", "year": year or ""}
+    if q.strip() or issuer or doc_type or year or doc_number or level or start or end:
+        result = api_search(lib, q, issuer=issuer or None, doc_type=doc_type or None, doc_number=doc_number or None,
+                            level=level or None, since=start, until=end, page=page, per_page=10)
+    params = {"q": q, "issuer": issuer or "", "doc_type": doc_type or "", "year": year or "",
+              "doc_number": doc_number or "", "level": level or "", "since": since or "", "until": until or ""}
     return render(request, "search.html", title=f"检索：{q}" if q else "一网通查", result=result,
-                  params=params)
+                  params=params, advanced=any(params[k] for k in ("doc_number", "level", "since", "until")))
+
+
+def _date_param(value: str | None, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as e:
+        raise InvalidInput(f"日期应为 YYYY-MM-DD：{value}", field=field) from e
 
 
 @router.get("/ask", response_class=HTMLResponse)
@@ -196,3 +231,12 @@ async def tasks_update(request: Request, lib: Library = Depends(get_library)):
     except ZhengceError as e:
         flash = {"err": f"{e.title}：{e.message}"}
     return RedirectResponse(back + sep + urlencode(flash) + "#t-" + task_id, status_code=303)
+
+
+@router.get("/cards/{rule_id:path}", response_class=HTMLResponse)
+def card_page(rule_id: str, request: Request, lib: Library = Depends(get_library)):
+    from ..api.match import _match
+    m = _match()
+    c = m.card(lib, rule_id)
+    benefit = next((b for b in m.list_benefits(lib) if b.id == rule_id), None)
+    return render(request, "card.html", title=c.title, card=c, benefit=benefit)
