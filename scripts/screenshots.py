@@ -32,6 +32,13 @@ def pages(lib) -> list[tuple[str, str]]:
         deep = [p for p in full.provisions if p.cid.count("/") >= 2]
         if deep:
             out.insert(3, ("provision", "/p/" + quote(deep[0].cid, safe="/")))
+    try:
+        from zhengce.match import list_benefits
+        benefits = list_benefits(lib)
+        if benefits:
+            out.append(("card", "/cards/" + quote(benefits[0].id, safe="/")))
+    except ImportError:
+        pass
     return out
 
 

@@ -24,7 +24,7 @@ async def get_library(request: Request) -> Library:
 def require_document(lib: Library, key: str) -> Document:
     doc = lib.document(key)
     if doc is None:
-        raise NotFound(f"没有找到文件 {key}", hint="用 /api/documents 查看已收录的文件", field="key")
+        raise NotFound(f"没有找到文件 {key}", hint="已收录的文件见 /documents（API: /api/documents）", field="key")
     return doc
 
 
