@@ -30,6 +30,7 @@ from .units import (
     qualification_clauses,
     row_cells,
     scope_clauses,
+    section_name,
     service_row,
     subject_of,
 )
@@ -138,7 +139,7 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
         elif not district and kind != "person":
             conds.append(Condition("registered_in_beijing", "is_true", True, "在京注册（市级文件）", cid))
         amount = parse_amount(u.text)
-        name = benefit_name(u.text)
+        name = benefit_name(u.text) or section_name(doc, p) or u.text[:16]
         if amount.max_yuan is None and amount.percent is None and rows:
             row = service_row(name, rows)
             if row:

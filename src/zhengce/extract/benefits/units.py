@@ -158,7 +158,11 @@ GRANT_NOUN = re.compile(r"(?:申请|给予|予以|的|享受|发放|增加|元)(
 
 
 def grant_nouns(t: str) -> list[str]:
-    return [re.sub(r"^[一二三四五六七八九十\d]+[次年个月]", "", n) for n in GRANT_NOUN.findall(t)]
+    out = []
+    for n in GRANT_NOUN.findall(t):
+        n = re.sub(r"^[一二三四五六七八九十\d]+[年个月]", "", n)
+        out.append(re.sub(r"^(的|标准|元|给予|予以|申请|发放|享受|增加|按照|可|进行)+", "", n))
+    return out
 
 
 def subject_of(t: str) -> str:
@@ -216,7 +220,19 @@ def benefit_name(t: str) -> str:
     if nouns:
         return nouns[0]
     m = re.search(r"([\u4e00-\u9fff]{2,8}(?:补贴|奖励|补助|津贴|贴息|资助))", t)
-    return m.group(1) if m else LEADING_MARKER.sub("", t)[:16]
+    return m.group(1) if m else ""
+
+
+def section_name(doc: Document, p: Provision) -> str:
+    """The grant noun of the nearest enclosing heading ("第二章 基础补贴" → 基础补贴)."""
+    by_cid = {q.cid: q for q in doc.provisions}
+    parent = by_cid.get(p.parent or "")
+    while parent is not None:
+        m = re.search(r"([\u4e00-\u9fff]{2,8}?(?:补贴|奖励|补助|津贴|贴息|资助|支持))", work_text(parent.text)[:30])
+        if m:
+            return re.sub(r"^第[一二三四五六七八九十]+[章节条]", "", m.group(1))
+        parent = by_cid.get(parent.parent or "")
+    return ""
 
 
 def service_row(name: str, rows: list[list[str]], strict: bool = False) -> list[str] | None:
