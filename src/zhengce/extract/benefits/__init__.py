@@ -90,7 +90,7 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
     for u, subject, kind in zip(units, subjects, kinds, strict=True):
         p = u.provision
         cid = p.cid
-        kind = kind or default
+        kind = kind or ("person" if is_table_row(p) else default)  # service tables serve people
         conds = _kind_conditions(kind, district, cid)
         if kind != "person" and BOTH_KINDS.search(subject):
             # "本区经营、参保、纳税的企业、行业协会、商会" — firms and associations alike

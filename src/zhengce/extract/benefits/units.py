@@ -106,7 +106,14 @@ def find_units(doc: Document) -> list[Unit]:
     rows = [row_cells(p) for p in doc.provisions if is_table_row(p)]
     prev_text = ""
     for p in doc.provisions:
-        if p.kind in ("table", "attachment") or is_table_row(p):
+        if p.kind in ("table", "attachment"):
+            continue
+        if is_table_row(p):
+            # a row that itself grants ("健康监测 | … | 免费 | 所有有需求的老年人"); tariff rows
+            # without a grant word only price the services named elsewhere
+            cells = "，".join(row_cells(p))
+            if is_grant(cells) and not (p.header and p.cells == p.header):
+                units.append(Unit(p, 0, cells, p.text))
             continue
         t = work_text(p.text)
         before, prev_text = prev_text, t
