@@ -67,6 +67,21 @@ def _issuer_values(ix: IndexedLibrary) -> list[str]:
     return cached
 
 
+def _date_query(schema, since: dt.date | None, until: dt.date | None) -> tantivy.Query:
+    """成文日期 in [since, until]. Whole-year bounds (the common --since 2021-01-01) use the
+    ``year`` field (a handful of terms) instead of a day range over thousands of terms."""
+    Q = tantivy.Query
+    whole = (since is None or (since.month, since.day) == (1, 1)) and \
+        (until is None or (until.month, until.day) == (12, 31))
+    if whole:
+        lo = since.year if since else 1
+        hi = until.year if until else 9999
+        return Q.range_query(schema, "year", tantivy.FieldType.Integer, lo, hi)
+    lo = int(since.strftime("%Y%m%d")) if since else 1
+    hi = int(until.strftime("%Y%m%d")) if until else 99991231
+    return Q.range_query(schema, "day", tantivy.FieldType.Integer, lo, hi)
+
+
 def build_query(ix: IndexedLibrary, terms: list[str], filters: dict) -> tantivy.Query:
     schema = ix.index.schema
     Q, Occ = tantivy.Query, tantivy.Occur
@@ -85,9 +100,7 @@ def build_query(ix: IndexedLibrary, terms: list[str], filters: dict) -> tantivy.
         if filters.get(name):
             clauses.append((Occ.Must, Q.term_query(schema, name, filters[name])))
     if filters.get("since") or filters.get("until"):
-        lo = int(filters["since"].strftime("%Y%m%d")) if filters.get("since") else 1
-        hi = int(filters["until"].strftime("%Y%m%d")) if filters.get("until") else 99991231
-        clauses.append((Occ.Must, Q.range_query(schema, "day", tantivy.FieldType.Integer, lo, hi)))
+        clauses.append((Occ.Must, _date_query(schema, filters.get("since"), filters.get("until"))))
     if not clauses:
         return Q.all_query()
     if not terms:
@@ -95,23 +108,28 @@ def build_query(ix: IndexedLibrary, terms: list[str], filters: dict) -> tantivy.
     return Q.boolean_query(clauses)
 
 
-def snippet(text: str, forms: list[str], width: int = SNIPPET_CHARS) -> str:
+def forms_pattern(forms: list[str]) -> re.Pattern | None:
+    """One alternation of the query's surface forms, longest first (北京证券交易所 before 北京)."""
+    forms = sorted({f for f in forms if f}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, forms))) if forms else None
+
+
+def snippet(text: str, forms: list[str] | re.Pattern | None, width: int = SNIPPET_CHARS) -> str:
     """The ``width``-char window of ``text`` holding the most distinct query terms, marked up.
 
-    HTML-escaped, matches wrapped in ``<mark>``; forms are tried longest first so 北京证券交易所
-    is marked whole rather than as 北京.
+    HTML-escaped, matches wrapped in ``<mark>``.
     """
-    forms = sorted({f for f in forms if f and f in text}, key=len, reverse=True)
-    if not forms:
-        return html.escape(text[:width] + ("…" if len(text) > width else ""))
-    pat = re.compile("|".join(map(re.escape, forms)))
-    spans = [(m.start(), m.end(), m.group(0)) for m in pat.finditer(text)]
-    best, best_n = 0, -1
-    for s, _e, _f in spans:
-        start = max(0, s - 12)
-        n = len({f for s2, e2, f in spans if start <= s2 and e2 <= start + width})
+    pat = forms if isinstance(forms, re.Pattern) or forms is None else forms_pattern(forms)
+    spans = [(m.start(), m.end(), m.group(0)) for m in pat.finditer(text)] if pat else []
+    if not spans:
+        return html.escape(text[:width]) + ("…" if len(text) > width else "")
+    best, best_n, lo = 0, -1, 0
+    for hi in range(len(spans)):  # spans sorted by start: slide a window ending at span hi
+        while spans[hi][1] - spans[lo][0] > width:
+            lo += 1
+        n = len({f for _s, _e, f in spans[lo:hi + 1]})
         if n > best_n:
-            best, best_n = start, n
+            best, best_n = max(0, spans[lo][0] - 12), n
     window = text[best: best + width]
     out, pos = [], 0
     for m in pat.finditer(window):
@@ -129,13 +147,13 @@ def term_forms(seg: Segmenter, terms: list[str]) -> list[str]:
     return forms
 
 
-def hit_from_stored(d: dict, score: float, forms: list[str]) -> Hit:
-    meta = json.loads(d["meta"][0])
+def hit_from_stored(d: dict, score: float, forms: re.Pattern | None) -> Hit:
+    meta = json.loads(bytes(d["meta"][0]))
     date = dt.date.fromisoformat(meta["date"]) if meta.get("date") else None
     return Hit(cid=d["cid"][0], doc_key=d["doc_key"][0], doc_title=meta["title"],
                doc_number=(d.get("doc_number") or [""])[0] or None, issuers=meta["issuers"], date=date,
                doc_type=(d.get("doc_type") or [""])[0] or None, heading_path=meta["path"],
-               text=meta["text"], raw=meta["raw"], snippet=snippet(meta["text"], forms), score=score,
+               text=meta["text"], raw=meta.get("raw") or meta["text"], snippet=snippet(meta["text"], forms), score=score,
                source=d["source"][0], line_start=meta["ls"], line_end=meta["le"], kind=meta.get("kind", ""))
 
 
@@ -163,8 +181,8 @@ def tantivy_search(ix: IndexedLibrary, query: str, filters: dict, page: int, per
     q = build_query(ix, terms, filters)
     searcher = ix.index.searcher()
     res = searcher.search(q, limit=per_page, count=True, offset=(page - 1) * per_page)
-    forms = term_forms(ix.segmenter, terms)
-    hits = [hit_from_stored(searcher.doc(addr).to_dict(), score, forms) for score, addr in res.hits]
+    pat = forms_pattern(term_forms(ix.segmenter, terms))
+    hits = [hit_from_stored(searcher.doc(addr).to_dict(), score, pat) for score, addr in res.hits]
     out = SearchResult(query=query, terms=terms, total=res.count or 0, page=page, per_page=per_page,
                        hits=hits, backend="tantivy")
     if facets and out.total:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,8 @@ from ..model import Document, Provision
 from ..store import documents as store_docs
 from .segment import Segmenter, harvest_terms
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
+FRESH_CHECK_SECONDS = 1.0
 
 
 def build_schema() -> tantivy.Schema:
@@ -45,7 +47,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("district", stored=False, tokenizer_name="raw")
     sb.add_integer_field("day", stored=False, indexed=True, fast=True)  # yyyymmdd, 0 when unknown
     sb.add_integer_field("year", stored=False, indexed=True, fast=True)
-    sb.add_text_field("meta", stored=True, tokenizer_name="raw", index_option="basic")  # JSON of display fields
+    sb.add_bytes_field("meta", stored=True, indexed=False, fast=False)  # UTF-8 JSON of display fields
     sb.add_integer_field("seq", stored=True, indexed=False, fast=False)
     return sb.build()
 
@@ -62,6 +64,7 @@ class IndexedLibrary:
     segmenter: Segmenter
     signature: tuple
     path: Path
+    checked: float = 0.0  # time.monotonic() of the last store-signature check
 
 
 _OPEN: dict[str, IndexedLibrary] = {}
@@ -105,13 +108,13 @@ def provision_fields(seg: Segmenter, doc: Document, p: Provision, path: list[str
     path_tokens = " ".join(seg.tokens(" ".join(path) + " " + row_ctx))
     day = int(doc.date.strftime("%Y%m%d")) if doc.date else 0
     meta = {"title": doc.title, "issuers": doc.issuers or [], "date": doc.date.isoformat() if doc.date else None,
-            "path": path, "text": p.text, "raw": p.raw, "ls": p.line_start, "le": p.line_end, "kind": p.kind}
+            "path": path, "text": p.text, "raw": p.raw if p.raw != p.text else None, "ls": p.line_start, "le": p.line_end, "kind": p.kind}
     fields = {
         "cid": p.cid, "doc_key": doc.key, "source": doc.source,
         "body": " ".join(seg.tokens(p.text)), "ctx": doc_ctx_tokens, "path": path_tokens,
         "issuer": list(doc.issuers or []) or [""], "doc_number": doc.doc_number or "",
         "doc_type": doc.doc_type or "", "level": doc.level or "", "district": doc.district or "",
-        "day": day, "year": day // 10000, "meta": json.dumps(meta, ensure_ascii=False), "seq": p.seq,
+        "day": day, "year": day // 10000, "meta": json.dumps(meta, ensure_ascii=False).encode(), "seq": p.seq,
     }
     return fields
 
@@ -235,9 +238,15 @@ def ensure_fresh(library: Library) -> IndexedLibrary:
     """The open index for ``library``, rebuilt when the store changed since it was built."""
     path = index_dir(library)
     key = str(path)
-    sig = store_signature(library)
     cur = _OPEN.get(key)
+    now = time.monotonic()
+    # Ingest in this process refreshes through POST_INGEST at once; another process's ingest
+    # is noticed within FRESH_CHECK_SECONDS without a database round trip on every query.
+    if cur is not None and now - cur.checked < FRESH_CHECK_SECONDS:
+        return cur
+    sig = store_signature(library)
     if cur is not None and cur.signature == sig:
+        cur.checked = now
         return cur
     with _LOCK:
         if cur is None and (path / "manifest.json").is_file():

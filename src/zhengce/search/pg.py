@@ -18,7 +18,7 @@ from sqlalchemy import DDL, JSON, Column, Integer, String, Table, Text, delete, 
 from ..library import Library
 from ..store.base import metadata
 from . import Hit, SearchResult
-from .engine import snippet, term_forms
+from .engine import forms_pattern, snippet, term_forms
 from .index import doc_context, harvest, heading_paths, iter_documents, store_signature
 from .segment import Segmenter
 
@@ -89,7 +89,7 @@ def _rows(seg: Segmenter, docs) -> list[dict]:
                 day=int(doc.date.strftime("%Y%m%d")) if doc.date else 0,
                 meta={"title": doc.title, "issuers": doc.issuers or [],
                       "date": doc.date.isoformat() if doc.date else None, "path": path,
-                      "text": p.text, "raw": p.raw, "ls": p.line_start, "le": p.line_end, "kind": p.kind}))
+                      "text": p.text, "raw": p.raw if p.raw != p.text else None, "ls": p.line_start, "le": p.line_end, "kind": p.kind}))
     return rows
 
 
@@ -200,14 +200,14 @@ def search(library: Library, query: str, filters: dict, page: int, per_page: int
         fac: dict[str, list[tuple[str, int]]] = {}
         if facets and total:
             fac = _facets(conn, where, params)
-    forms = term_forms(seg, terms)
+    forms = forms_pattern(term_forms(seg, terms))
     hits = []
     for r in rows:
         meta = r.meta if isinstance(r.meta, dict) else json.loads(r.meta)
         hits.append(Hit(
             cid=r.cid, doc_key=r.doc_key, doc_title=meta["title"], doc_number=r.doc_number,
             issuers=meta["issuers"], date=dt.date.fromisoformat(meta["date"]) if meta.get("date") else None,
-            doc_type=r.doc_type, heading_path=meta["path"], text=meta["text"], raw=meta["raw"],
+            doc_type=r.doc_type, heading_path=meta["path"], text=meta["text"], raw=meta.get("raw") or meta["text"],
             snippet=snippet(meta["text"], forms), score=float(r.score), source=r.source,
             line_start=meta["ls"], line_end=meta["le"], kind=meta.get("kind", "")))
     return SearchResult(query=query, terms=terms, total=int(total), page=page, per_page=per_page,
