@@ -39,7 +39,8 @@ __all__ = ["Amount", "BenefitRule", "Condition", "extract_benefits"]
 
 # Enterprise awards triggered by an act or achievement the profile does not record.
 TRIGGER = re.compile(r"(上市|挂牌|建设|投资|引进|购买|购置|租赁|改造|研发|新增|设立|落户|并购|发行|参加|开展|"
-                     r"项目|贡献|绩效|获得|入驻|招用|吸纳|认定|申报|首台|创新)")
+                     r"项目|贡献|绩效|获得|取得|入驻|招用|吸纳|认定|申报|首台|创新|通过|实现|迁入|新设|采用|承担|"
+                     r"参与|贷款|融资|担保|科技型|出口|进口|转让|举办|培养|组织)")
 
 
 BOTH_KINDS = re.compile(r"企业、[^，。；]{0,10}(协会|商会|机构|社会组织)|(协会|商会|机构|社会组织)、[^，。；]{0,10}企业")
@@ -114,9 +115,11 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
                                                     "ownership", "taxpayer", "listing")]
             if kind == "organization":
                 conds += org_type_conditions(subject if ORG_IN.search(subject) else u.text, cid)
-            trig = TRIGGER.search(subject)
+            # awards for firms follow acts the profile does not record: look at the whole grant text
+            trig = TRIGGER.search(subject) or TRIGGER.search(u.text)
             if trig:
-                unexpressed.append(Condition("", "unexpressed", None, _phrase(subject, trig), cid))
+                src = subject if TRIGGER.search(subject) else u.text
+                unexpressed.append(Condition("", "unexpressed", None, _phrase(src, trig), cid))
         scope_used = []
         for sp, st, sk in scopes:
             if sk != kind or st in u.text:

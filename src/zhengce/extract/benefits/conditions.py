@@ -17,7 +17,7 @@ _DIST = "|".join(d[:-1] for d in BEIJING_DISTRICTS)
 
 # Facts no profile field states (xicheng-gazette-2022.txt:3142 "无洗澡条件"; 3696 "服务质量星级").
 UNEXPRESSED = re.compile(
-    r"(无[^，。；、的]{1,6}条件|困难|受疫情影响|优秀|示范|龙头|骨干|标杆|重点(?:企业|项目|群体)|星级|信用|失信|首次|新认定|新获|获评|评为|入选|经认定|认定为|经审核|"
+    r"(无[^，。；、的]{1,6}条件|困难|受疫情影响|优秀|示范|龙头|骨干|标杆|突出|先进|优质|重点(?:企业|项目|群体)|星级|信用|失信|首次|新认定|新获|获评|评为|入选|经认定|认定为|经审核|"
     r"符合条件|符合[^，。；]{0,10}(规定|要求|标准)|达到[^，。；]{0,10}(标准|要求)|满意度|备案|遴选)")
 # Things the grant itself consists of, not conditions on the person (…签约养老家庭照护床位…; 有需求的).
 NOT_A_CONDITION = re.compile(r"(有需求|自愿|签约)")
