@@ -27,6 +27,7 @@ IDF_CAP = 7.0
 ABSENT_WEIGHT = 1.5
 BM25_MIX = 0.3  # passage order: best sentence evidence plus this share of the BM25 score
 SUPPORT_MIN = 0.15
+SUPPORT_KEYS = 4  # the best sentence's rarest terms a supporting quantity must share one of
 STATED_SHARE = 0.85
 SPECIFIC_SHARE = 0.3
 OTHER_DOC_SHARE = 0.9  # sentence score: coverage vs what it states beyond the title
@@ -257,7 +258,7 @@ def _supporting_quantity(sc: Scorer, scored: list, unit: re.Pattern) -> tuple | 
     if best is None:
         return None
     own = [t for t in sc.terms if sc.idf.get(t, 0) > 0 and sc._has(t, best[3]) >= 1]
-    key = sorted(own, key=lambda t: -sc.idf[t])[:2]
+    key = sorted(own, key=lambda t: -sc.idf[t])[:SUPPORT_KEYS]
     for x in scored:
         if unit.search(x[3]) and x[4].doc_key == best[4].doc_key and x[1] >= SUPPORT_MIN and \
                 any(sc._has(t, x[3]) >= 1 for t in key):
