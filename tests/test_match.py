@@ -189,3 +189,35 @@ def test_duckdb_sql_agrees_with_numpy(elder_rules, tmp_path, suffix):
         eligible, possibly = match_registry_duckdb(path, rule)
         assert eligible == np.flatnonzero(v == T).tolist(), rule.id
         assert possibly == np.flatnonzero(v == U).tolist(), rule.id
+
+
+@pytest.fixture(scope="module")
+def compilation_rules():
+    from zhengce.ingest import parse_source
+    from zhengce.sources import read_source
+    docs = parse_source(read_source(corpus_file("beijing-private-enterprise-policies-2021q4.txt")))
+    return [r for d in docs for r in extract_benefits(d)]
+
+
+@pytest.mark.parametrize("profile,verdict", [
+    ({"kind": "enterprise", "size": "small", "registered_in_beijing": True}, "eligible"),
+    ({"kind": "enterprise", "size": "large", "registered_in_beijing": True}, "not eligible"),
+    ({"kind": "enterprise", "size": "micro", "registered_in_beijing": False}, "not eligible"),
+    ({"kind": "enterprise", "district": "海淀区"}, "possibly eligible"),  # size unknown
+    ({"kind": "person", "age": 40}, "not eligible"),
+])
+def test_document_wide_scope_for_firms(compilation_rules, profile, verdict):
+    # beijing-private-enterprise-policies-2021q4.txt:1360 "鼓励辖内商业银行对小微企业免收全部单位结算账户管理费和年费",
+    # and :1611 "以上政策措施适用于…且在北京注册的中小企业" applies to it
+    res = match_rules(compilation_rules, profile)
+    item = _by_quote(compilation_rules, res, "对小微企业免收全部单位结算账户管理费和年费")
+    assert item.verdict == verdict
+
+
+def test_firm_awards_for_acts_are_only_possible(compilation_rules):
+    # beijing-private-enterprise-policies-2021q4.txt:3224: revenue first passing 1亿元 is not a profile fact
+    res = match_rules(compilation_rules, {"kind": "enterprise", "size": "medium", "registered_in_beijing": True,
+                                          "certifications": ["专精特新小巨人"], "annual_revenue_yuan": 2e8})
+    item = _by_quote(compilation_rules, res, "给予相应额度的一次性资金奖励")
+    assert item.verdict == "possibly eligible"
+    assert item.missing
