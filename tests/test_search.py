@@ -115,3 +115,23 @@ def test_same_api_on_both_stores(library):
     assert r.total > 0
     assert any("30%" in h.text for h in r.hits[:10])
     assert r.facets.get("issuer")
+
+
+def test_cli_search_and_ask(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from zhengce.cli import app
+    runner = CliRunner()
+    env = {"ZHENGCE_DATA_DIR": str(tmp_path), "ZHENGCE_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
+    assert runner.invoke(app, ["ingest", str(corpus_file(CITY))], env=env).exit_code == 0
+    r = runner.invoke(app, ["search", "南部地区 投资比例", "--since", "2018", "--json"], env=env)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["total"] > 0 and out["hits"][0]["cid"]
+    r = runner.invoke(app, ["ask", "市政府每年投到南部地区的投资比例不低于多少？"], env=env)
+    # beijing-gazette-2019-10.txt: …投资比例不低于全市总投资的30%
+    assert r.exit_code == 0 and "30%" in r.output
+    r = runner.invoke(app, ["search", "投资", "--since", "not-a-date"], env=env)
+    assert r.exit_code != 0
