@@ -35,7 +35,7 @@ def _by_quote(rules, result, quote):
     ({"kind": "person", "disability": "very"}, "disability"),
     ({"kind": "person", "age": "seventy"}, "age"),
     ({"kind": "robot"}, "kind"),
-    ({"kind": "person", "size": "small"}, "size"),
+    ({"kind": "enterprise", "size": "tiny"}, "size"),
 ])
 def test_profile_errors_name_the_field(profile, field):
     with pytest.raises(InvalidInput) as e:

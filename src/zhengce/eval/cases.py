@@ -28,8 +28,15 @@ def score(gold_dir: Path, corpus_dir: Path) -> Score:
     mapped = {bid: find_benefit(rules, b) for bid, b in benefits.items()}
     hits = n_elig = alarms = n_inelig = 0
     misses = []
+    from ..errors import ZhengceError
     for case in cases:
-        result = match_rules(rules, case["profile"])
+        try:
+            result = match_rules(rules, case["profile"])
+        except ZhengceError as e:  # a profile the vocabulary rejects: every eligible id is missed
+            misses.append(f"{case['id']} profile rejected: {e}")
+            n_elig += len(case.get("eligible", []))
+            n_inelig += len(case.get("ineligible", []))
+            continue
         verdict = {i.benefit.id: i for i in result.items}
         for bid in case.get("eligible", []):
             n_elig += 1

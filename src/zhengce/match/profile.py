@@ -41,11 +41,9 @@ def validate_profile(profile: dict) -> dict:
                                hint="可用字段: " + ", ".join(vocab))
         if value is None:
             continue
-        if kind not in spec["kinds"] and not (kind == "organization" and "enterprise" in spec["kinds"]):
-            raise InvalidInput(f"字段 {name!r} 不适用于 {kind} 画像", field=name)
         t = spec["type"]
         ok = {"cat": isinstance(value, str), "bool": isinstance(value, bool),
-              "int": isinstance(value, int) and not isinstance(value, bool),
+              "int": isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer(),
               "num": isinstance(value, int | float) and not isinstance(value, bool),
               "list": isinstance(value, list) and all(isinstance(v, str) for v in value),
               "date": isinstance(value, str)}[t]
