@@ -1,14 +1,15 @@
 """Load test: N concurrent clients on /api/search over loopback; prints p50/p99, errors, throughput.
 
-    .venv/bin/python benchmarks/api.py [--clients 200] [--seconds 60] [--workers 2] [--think 0]
+    .venv/bin/python benchmarks/api.py [--clients 200] [--seconds 60] [--workers 2] [--think 0] [--client asyncio|wrk]
 
 Starts ``zhengce serve``'s app (uvicorn, ``--workers`` processes) on a free port over a library in a
 temporary directory holding the bundled gazettes, then runs a bounded closed loop: every client
 sends a search, waits for the answer, sleeps ``--think`` seconds, and repeats until time is up.
 Queries are 2–4 words drawn from the corpus's own provision headings, so most are distinct.
 The baseline is the same load on /api/counts (a trivial database read) in the same run: the ratio
-says what search costs on top of the HTTP stack. Uses wrk when installed and --think is 0,
-otherwise a raw asyncio HTTP/1.1 client in this process.
+says what search costs on top of the HTTP stack. The client is a raw asyncio HTTP/1.1 keep-alive
+client in this process (cheap, and it reports error kinds); ``--client wrk`` uses wrk instead
+(apt-get install wrk; closed loop only).
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "uvicorn", "zhengce.api.asgi:app", "--host", "127.0.0.1", "--port",
            str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
            "--backlog", "4096"]
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    log = open(data_dir / "server.log", "w")  # noqa: SIM115 - lives as long as the server
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     import httpx
     for _ in range(200):
         try:
@@ -166,9 +168,10 @@ def main() -> int:
     ap.add_argument("--baseline-seconds", type=float, default=None, help="default: seconds/6, at most 10")
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     ap.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests (s)")
-    ap.add_argument("--client", choices=["auto", "wrk", "asyncio"], default="auto")
+    ap.add_argument("--client", choices=["asyncio", "wrk"], default="asyncio",
+                    help="wrk (if installed) or the built-in asyncio client")
     args = ap.parse_args()
-    use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") and not args.think)
+    use_wrk = args.client == "wrk" and bool(shutil.which("wrk"))
     from zhengce.api.testing import free_port
     with tempfile.TemporaryDirectory() as d:
         data_dir = Path(d)
@@ -191,6 +194,10 @@ def main() -> int:
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+            log = (data_dir / "server.log").read_text(errors="replace")
+            if "Traceback" in log:
+                last = [line for line in log.splitlines() if line and not line.startswith(" ")][-1]
+                print(f"server logged {log.count('Traceback')} tracebacks; last: {last}")
     tool = "wrk" if use_wrk else "asyncio"
     print(f"{args.clients} clients, {args.workers} workers, think {args.think}s, client {tool}")
     for name, r in runs.items():
