@@ -21,6 +21,7 @@ def serve(
     if demo and lib.is_empty():
         console.print("库为空，正在导入示例公报…")
         lib.ensure_demo()
+    _warm_search_index(lib)
     c = lib.counts()
     console.print(f"政策库：{c['documents']} 篇公文，{c['provisions']} 条款。", highlight=False)
     console.print(f"打开 http://{host}:{port}/   API 文档 http://{host}:{port}/docs   Ctrl-C 停止",
@@ -31,3 +32,13 @@ def serve(
     else:
         from ..api import create_app
         uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+def _warm_search_index(lib) -> None:
+    """Bring the search index up to date before workers start, so they open it rather than each
+    rebuilding it at its first query (several workers rebuilding one directory collide)."""
+    try:
+        from ..search import search
+    except ImportError:
+        return
+    search(lib, "政策", per_page=1)
