@@ -65,6 +65,7 @@ def test_search_open_document_follow_provision(page):
     page.get_by_role("searchbox", name="检索关键词").fill("营商环境 审批")
     page.get_by_role("button", name="检索").click()
     page.wait_for_url(re.compile(r"/search\?q="))
+    page.locator("li.hit").first.wait_for()
     first = page.locator("li.hit").first
     assert first.locator("mark").count() > 0  # highlighted snippet
     assert page.locator(".facets .panel").count() >= 1
@@ -143,8 +144,8 @@ def test_update_task_as_its_agency_and_be_refused_as_another(page, task_tokens):
         row = page.locator(f'tr[id="t-{task.id}"]')
         row.get_by_label("新状态").select_option(status)
         row.get_by_label("单位令牌").fill(token)
-        row.get_by_role("button", name="更新").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            row.get_by_role("button", name="更新").click()
 
     submit(foreign, "已完成")
     assert "无权" in page.get_by_role("alert").inner_text()
