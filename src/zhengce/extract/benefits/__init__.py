@@ -23,6 +23,7 @@ from .units import (
     apply_info,
     beneficiary_of,
     benefit_name,
+    document_apply_info,
     document_district,
     find_units,
     is_table_row,
@@ -43,6 +44,8 @@ TRIGGER = re.compile(r"(上市|挂牌|建设|投资|引进|购买|购置|租赁|
                      r"参与|贷款|融资|担保|科技型|出口|进口|转让|举办|培养|组织)")
 
 
+# cheap literal test before any per-provision work (most documents grant nothing)
+PREFILTER = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|无偿|减免|免收|免征|减半|支持|优惠|服务")
 BOTH_KINDS = re.compile(r"企业、[^，。；]{0,10}(协会|商会|机构|社会组织)|(协会|商会|机构|社会组织)、[^，。；]{0,10}企业")
 ORG_IN = re.compile(r"驿站|机构|协会|商会|社会组织|医院|幼儿园")
 # Person benefits earned by an act the profile does not record (西人社发〔2022〕8号 "取得《创业合格证书》").
@@ -73,9 +76,12 @@ def _scope_kind(text: str) -> str:
 
 
 def extract_benefits(doc: Document) -> list[BenefitRule]:
+    if not PREFILTER.search(doc.text or doc.raw):
+        return []
     units = find_units(doc)
     if not units:
         return []
+    doc_apply = document_apply_info(doc)
     district = document_district(doc)
     scopes = [(p, t, _scope_kind(t)) for p, t in scope_clauses(doc)]
     quals = [(p, t, _scope_kind(t)) for p, t in qualification_clauses(doc)]
@@ -163,7 +169,7 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
             id=f"{cid}#{u.ordinal}", doc_key=doc.key, cid=cid, source=doc.source,
             doc_number=doc.doc_number, doc_title=doc.short_title or doc.title, name=name,
             text=u.source_text, beneficiary=kind, conditions=dedup, review=review, amount=amount,
-            apply=apply_info(doc, u.text), non_stacking=[n for n in notes if n in u.text] or notes[:3],
+            apply=apply_info(doc, u.text, doc_apply), non_stacking=[n for n in notes if n in u.text] or notes[:3],
             scope=scope_used, confidence=round(min(max(conf, 0.1), 0.95), 2)))
     return rules
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ...model import Document, Provision
 from ...text import normalize
@@ -17,8 +18,15 @@ from .amounts import MONEY, PENALTY, money_spans
 _PUNCT = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
 
 
+# literal prefilter on the provision text before any normalisation (most provisions grant nothing)
+LITERALS = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|无偿|减免|免收|免征|减半|支持|优惠|居民价格|提供")
+
+
+@lru_cache(maxsize=1 << 16)
 def work_text(s: str) -> str:
-    """The eval's normal form (NFKC, no whitespace) with Chinese punctuation restored for the patterns."""
+    """The eval's normal form (NFKC, no whitespace) with Chinese punctuation restored for the patterns.
+
+    Cached: scope, qualification and application clauses read the same provisions again."""
     return normalize(s).translate(_PUNCT)
 
 
@@ -115,8 +123,11 @@ def find_units(doc: Document) -> list[Unit]:
             if is_grant(cells) and not (p.header and p.cells == p.header):
                 units.append(Unit(p, 0, cells, p.text))
             continue
+        if not LITERALS.search(p.text):
+            prev_text = p.text
+            continue
         t = work_text(p.text)
-        before, prev_text = prev_text, t
+        before, prev_text = prev_text, p.text
         service = SERVICE.search(t)
         if service and rows and not GRANT_WORD.search(t) and service_row(service.group(2), rows, strict=True):
             units.append(Unit(p, 0, t, p.text))
@@ -146,7 +157,7 @@ def find_units(doc: Document) -> list[Unit]:
             ctx = lead[-1:] if lead and re.search(r"^(对|符合|上述|其中|以上)", grant[0]) else []
             unit = Unit(p, i, "".join(ctx + grant), src)
             if not lead and i == 0 and re.match(r"^(上述|以上)", LEADING_MARKER.sub("", grant[0])):
-                unit.context = before
+                unit.context = work_text(before)
             units.append(unit)
     return units
 
@@ -282,6 +293,8 @@ def document_district(doc: Document) -> str | None:
 def scope_clauses(doc: Document) -> list[tuple[Provision, str]]:
     out = []
     for p in doc.provisions:
+        if "适用" not in p.text and "对象" not in p.text:
+            continue
         t = work_text(p.text)
         m = SCOPE.search(t)
         if m:
@@ -293,6 +306,8 @@ def scope_clauses(doc: Document) -> list[tuple[Provision, str]]:
 def qualification_clauses(doc: Document) -> list[tuple[Provision, str]]:
     out = []
     for p in doc.provisions:
+        if "条件" not in p.text:
+            continue
         t = work_text(p.text)
         if QUALIFY.search(t):
             out.append((p, t))
@@ -302,21 +317,32 @@ def qualification_clauses(doc: Document) -> list[tuple[Provision, str]]:
 def non_stacking_notes(doc: Document) -> list[str]:
     out = []
     for p in doc.provisions:
+        if not re.search(r"重复|差额|就高|叠加|同时享受|再申请", p.text):
+            continue
         for s in sentences(work_text(p.text)):
             if NON_STACKING.search(s) and s not in out:
                 out.append(s)
     return out
 
 
-def apply_info(doc: Document, unit_text: str) -> dict:
-    """How to apply: agency (受理部门), channel and materials where the document states them."""
-    info: dict = {}
+def apply_info(doc: Document, unit_text: str, doc_info: dict | None = None) -> dict:
+    """How to apply: agency (受理部门), channel and materials where the document states them.
+
+    ``doc_info`` is ``document_apply_info(doc)``, computed once per document by the caller."""
+    info: dict = dict(doc_info if doc_info is not None else document_apply_info(doc))
     m = re.search(r"[（(]((?:市|区)[^（）()]{2,60}?)[）)]$", unit_text.rstrip("。"))
     if m and AGENCY.search(m.group(1)):
         info["agency"] = m.group(1)
+    return info
+
+
+def document_apply_info(doc: Document) -> dict:
+    info: dict = {}
     materials: list[str] = []
     collecting = False
     for p in doc.provisions:
+        if not ("申" in p.text or "材料" in p.text or collecting or "审" in p.text or "负责" in p.text):
+            continue
         t = work_text(p.text)
         if collecting:
             if re.match(r"^\d+[.．、]", t) or re.match(r"^（\d+）", t):
