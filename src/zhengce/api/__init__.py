@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -38,6 +39,8 @@ def create_app(library: Library | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.library = library if library is not None else Library()
     install_error_handlers(app)
+    # Document and dashboard pages run to a few hundred KB of Chinese text; compress for slow links.
+    app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=5)
 
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     swagger = _swagger_dir()
