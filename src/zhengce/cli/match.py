@@ -34,9 +34,18 @@ def match_cmd(
     profile: Path = typer.Argument(..., help="画像 JSON 文件（字段见 zhengce/data/profile_vocabulary.json）。"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON。"),
     show_all: bool = typer.Option(False, "--all", help="也列出不符合条件的政策。"),
+    cards: bool = typer.Option(False, "--cards", help="输出政策服务包：每项可享受政策一张卡片。"),
 ) -> None:
     """我能享受哪些政策：每条政策给出 可以享受 / 可能可以享受 / 不符合条件 及理由。"""
-    from ..match import match_profile
+    from ..match import match_profile, service_package
+    if cards:
+        pack = service_package(get_library(), _read_profile(profile))
+        if as_json:
+            print(json.dumps([c.to_dict() for c in pack], ensure_ascii=False))
+        else:
+            for c in pack:
+                console.print(c.text() + "\n", highlight=False, markup=False)
+        return
     result = match_profile(get_library(), _read_profile(profile))
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
@@ -131,3 +140,16 @@ def rules_import(
     from ..match.rules_io import import_rules
     c = import_rules(get_library(), path, author=author)
     console.print(f"新版本 {c['changed']} 条，未改动 {c['unchanged']} 条", highlight=False)
+
+
+@rules_app.command("history")
+def rules_history(rule_id: str = typer.Argument(..., help="规则 id")) -> None:
+    """一条规则的修订历史（版本、修订人、时间）。"""
+    from ..store.benefits import history
+    with get_library().engine.connect() as conn:
+        rows = history(conn, rule_id)
+    if not rows:
+        console.print(f"{rule_id}: 未经修订（版本 0，抽取结果）", highlight=False)
+    for r in rows:
+        console.print(f"v{r['version']}  {r['created_at']:%Y-%m-%d %H:%M}  {r['author'] or '—'}  {r['note'] or ''}",
+                      highlight=False)

@@ -27,7 +27,7 @@ from .engine import Check, F, T, U, checks_from, compiled, evaluate_rule
 from .profile import Population, validate_profile
 
 __all__ = ["BatchResult", "BenefitSummary", "Card", "Check", "MatchItem", "MatchResult", "card",
-           "list_benefits", "load_rules", "match_batch", "match_profile", "match_rules"]
+           "list_benefits", "load_rules", "match_batch", "match_profile", "match_rules", "service_package"]
 
 VERDICTS = {int(T): "eligible", int(U): "possibly eligible", int(F): "not eligible"}
 VERDICT_ZH = {"eligible": "可以享受", "possibly eligible": "可能可以享受", "not eligible": "不符合条件"}
@@ -151,6 +151,15 @@ def get_rule(lib, rule_id: str) -> BenefitRule:
 
 def card(lib, rule_id: str) -> Card:
     return make_card(get_rule(lib, rule_id))
+
+
+def service_package(lib, profile: dict, *, include_possible: bool = True) -> list[Card]:
+    """政策服务包 for a profile: the cards of every benefit it is (possibly) eligible for, in match order."""
+    rules = load_rules(lib)
+    by_id = {r.id: r for r in rules}
+    result = match_rules(rules, profile)
+    keep = ("eligible", "possibly eligible") if include_possible else ("eligible",)
+    return [make_card(by_id[i.benefit.id]) for i in result.items if i.verdict in keep]
 
 
 def match_batch(lib, registry, benefit_id: str, *, engine: str = "numpy") -> BatchResult:

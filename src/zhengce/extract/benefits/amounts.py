@@ -16,7 +16,7 @@ NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
 MONEY = re.compile(NUM + r"\s*(万|亿|千)?\s*元")
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 # Amounts that are conditions, not grants (corpus: "单笔10万元（含）以下的交易", "营业额10万元以上").
-THRESHOLD_BEFORE = re.compile(r"((?<![不得])超过|达到|突破|安排|设立|投入|收入|投资额?|净资产|营业额|交易|贷款|规模|融资|单笔|产值|营收)[^，。；]{0,4}$")
+THRESHOLD_BEFORE = re.compile(r"((?<![不得])超过|达到|突破|安排|设立|投入|上限|下限|提高到|提高至|降低到|降至|从|收入|投资额?|净资产|营业额|交易|贷款|规模|融资|单笔|产值|营收)[^，。；]{0,4}$")
 THRESHOLD_AFTER = re.compile(r"^(（含[^）]*）)?(以上|以下|及以上|至)")
 CAP_BEFORE = re.compile(r"(单个|每家|每户|累计|合计|总额|年度|全年|年奖励额|月享受)[^，。；]{0,10}(不超过|不得超过|最高)[^，。；]{0,3}$")
 # A grant figure stands next to a grant word ("给予最高3000万元的奖励", "每人每次补贴30元", "3000元标准").

@@ -89,6 +89,16 @@ def living_conditions(text: str, cid: str) -> list[Condition]:
     return []
 
 
+def working_age_conditions(text: str, cid: str) -> list[Condition]:
+    """"法定劳动年龄内且未在用人单位就业的本区户籍劳动力" (xicheng-gazette-2022.txt 西人社发〔2022〕8号 六)."""
+    out = []
+    if "法定劳动年龄" in text:
+        out.append(_c("age", "between", [16, 60], "法定劳动年龄内（16至60周岁）", cid))
+    if re.search(r"未(在用人单位)?就业|无业", text):
+        out.append(_c("employment", "ne", "employed", "未就业", cid))
+    return out
+
+
 def employment_conditions(text: str, cid: str) -> list[Condition]:
     pats = [("登记失业|失业人员", "registered-unemployed", "登记失业人员"),
             ("高校毕业生|应届毕业生", "new-graduate", "高校毕业生"), ("退役军人|退役士兵", "veteran", "退役军人")]
@@ -127,7 +137,7 @@ def person_conditions(text: str, district: str | None, cid: str) -> list[Conditi
     per_alt = []
     for a in alts:
         conds = (age_conditions(a, cid) + assistance_conditions(a, cid) + disability_conditions(a, cid)
-                 + living_conditions(a, cid) + employment_conditions(a, cid))
+                 + living_conditions(a, cid) + employment_conditions(a, cid) + working_age_conditions(a, cid))
         if conds:
             per_alt.append(conds)
     if len(per_alt) > 1:

@@ -39,8 +39,6 @@ GRANT_NO_FIGURE = re.compile(r"(给予|予以|享受|发放)[^，。；]{0,16}(�
 FREE = re.compile(r"免费|无偿|免收|免征|减免|减半征收")
 PERCENT = re.compile(r"\d+(?:\.\d+)?[%％]")
 CAP_ONLY = re.compile(r"(合计|累计)[^，。；]{0,12}不(得)?超过")
-GRANT_AT = re.compile(r"(区财政|市财政|市级财政|区级财政|财政|给予|予以|享受|补贴\d|奖励\d|补助\d|按照每|按每|免费|免收|免征|减免|"
-                      r"一次性|最高)")
 SCOPE = re.compile(r"(服务对象|适用对象|支持对象|补贴对象|补助对象|奖励对象|享受对象|保障对象)(为|是|包括|：)|"
                    r"(本办法|本细则|本措施|本政策|本方案|以上政策措施|上述政策措施|以上措施|上述措施|本通知)[^。]{0,6}适用于")
 # "驿站具备以下基本条件的,可申请享受驿站运营扶持政策" (xicheng-gazette-2022.txt, 西民发〔2022〕3号 第二十五条)
@@ -83,7 +81,7 @@ def segments(text: str) -> list[list[str]]:
 
 
 # Definitions ("基础补贴是指…"), refusals ("暂不给予基础补贴") and withdrawals are not grants.
-NOT_A_GRANT = re.compile(r"取消[^，。；]{0,20}资格|是指|所称|不给予|暂不|不予|不享受|不发放|不得享受|不再享受")
+NOT_A_GRANT = re.compile(r"取消[^，。；]{0,20}资格|是指|所称|可用于|不给予|暂不|不予|不享受|不发放|不得享受|不再享受")
 
 
 def is_grant(s: str) -> bool:
@@ -191,7 +189,8 @@ def subject_of(t: str) -> str:
     m = re.search(r"对(.{2,80}?)(给予|予以|实行|按照|按)", t)
     if m:
         return m.group(1)
-    g = GRANT_AT.search(t, 4)
+    # the clause that holds the first figure (else the first grant word) is the grant; before it, who
+    g = MONEY.search(t) or GRANT_WORD.search(t, 2)
     if g:
         cut = t.rfind("，", 0, g.start())
         return t[: cut if cut > 0 else g.start()]
