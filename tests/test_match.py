@@ -221,3 +221,22 @@ def test_firm_awards_for_acts_are_only_possible(compilation_rules):
     item = _by_quote(compilation_rules, res, "给予相应额度的一次性资金奖励")
     assert item.verdict == "possibly eligible"
     assert item.missing
+
+
+def test_compiled_sql_runs_on_postgresql(elder_rules, pg_url):
+    """The rules' SQL (postgresql dialect: text[] lists) gives the numpy verdicts on a PostgreSQL table."""
+    import psycopg
+
+    from zhengce.match.sql import rule_sql
+    people = _random_people(120, seed=5)
+    cols = ["kind", "age", "hukou", "residence_district", "assistance", "disability", "lives_alone"]
+    with psycopg.connect(pg_url, autocommit=True) as c:
+        c.execute("CREATE TABLE reg (rn int, kind text, age int, hukou text, residence_district text, "
+                  "assistance text[], disability text, lives_alone boolean)")
+        with c.cursor() as cur:
+            cur.executemany("INSERT INTO reg VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                            [[i] + [p.get(k) for k in cols] for i, p in enumerate(people)])
+        pop = Population.from_profiles(people)
+        for rule in elder_rules:
+            got = [r[0] for r in c.execute(f"SELECT {rule_sql(rule, set(cols), 'postgresql')} FROM reg ORDER BY rn")]
+            assert got == evaluate_rule(rule, pop).tolist(), rule.id
