@@ -155,6 +155,7 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
                 amount.max_yuan = row_amount(row)
                 amount.text = " | ".join(row)
                 amount.per = amount.per or "each time"
+        conds, clashes = _drop_contradictions(conds)
         seen_labels: set[str] = set()
         dedup = []
         for c in conds + unexpressed:
@@ -162,7 +163,7 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
             if key not in seen_labels:
                 seen_labels.add(key)
                 dedup.append(c)
-        review = [c.label for c in unexpressed]
+        review = [c.label for c in unexpressed] + clashes
         conf = 0.5 + (0.2 if amount.max_yuan is not None else 0) + (0.1 if len(dedup) > 2 else 0) \
             - (0.1 if review else 0)
         rules.append(BenefitRule(
@@ -172,6 +173,23 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
             apply=apply_info(doc, u.text, doc_apply), non_stacking=[n for n in notes if n in u.text] or notes[:3],
             scope=scope_used, confidence=round(min(max(conf, 0.1), 0.95), 2)))
     return rules
+
+
+def _drop_contradictions(conds: list[Condition]) -> tuple[list[Condition], list[str]]:
+    """Two readings that cannot both hold (hukou = 西城区 and hukou = 东城区) are a misreading, not a
+    rule nobody can meet: keep the first (the item's own words come before the document's scope)
+    and send the other to review."""
+    first: dict[str, Condition] = {}
+    out, clashes = [], []
+    for c in conds:
+        prev = first.get(c.field)
+        if c.op == "eq" and prev is not None and prev.op == "eq" and prev.value != c.value:
+            clashes.append(f"矛盾的条件已忽略: {c.label}（与 {prev.label}）")
+            continue
+        if c.op == "eq" and c.field not in first:
+            first[c.field] = c
+        out.append(c)
+    return out, clashes
 
 
 def _save(conn, doc: Document, rules: list[BenefitRule]) -> None:

@@ -156,7 +156,8 @@ ZONES = [("自贸试验区|自由贸易试验区", "自贸试验区"), ("中关�
 
 def enterprise_conditions(text: str, cid: str) -> list[Condition]:
     out = []
-    plain = re.sub(r"(专精特新[“\"”]?|创新型)中小企业", "", text)  # certificates, not sizes
+    # certificates and the NEEQ's name (全国中小企业股份转让系统) are not sizes
+    plain = re.sub(r"(专精特新[“\"”]?|创新型)中小企业|中小企业股份转让系统|中小企业服务|中小企业公共服务", "", text)
     for pat, vals, label in SIZES:
         if re.search(pat, plain):
             out.append(_c("size", "in", vals, label, cid))
@@ -174,15 +175,17 @@ def enterprise_conditions(text: str, cid: str) -> list[Condition]:
     zones = [v for p, v in ZONES if re.search(p, text)]
     if zones:
         out.append(_c("zones", "has_any", zones, "、".join(zones), cid))
-    if re.search(r"民营企业|民营经济", text):
-        out.append(_c("ownership", "eq", "private", "民营企业", cid))
-    if re.search(r"外资企业|外商投资企业", text):
-        out.append(_c("ownership", "eq", "foreign", "外资企业", cid))
+    owners = [(v, zh) for pat, v, zh in [(r"民营企业|民营经济", "private", "民营企业"),
+                                         (r"外资企业|外商投资企业", "foreign", "外资企业"),
+                                         (r"国有企业|国企", "state", "国有企业")] if re.search(pat, text)]
+    if owners:  # one condition: "民营企业、外资企业" is either
+        out.append(_c("ownership", "in", [v for v, _ in owners], "、".join(zh for _, zh in owners), cid))
     if re.search(r"小规模纳税人", text):
         out.append(_c("taxpayer", "eq", "small-scale", "小规模纳税人", cid))
-    for pat, v in [("新三板", "新三板"), ("北交所|北京证券交易所", "北交所")]:
-        if re.search(pat + r"[^，。；]{0,4}挂牌企业|已在" + pat, text):
-            out.append(_c("listing", "eq", v, f"{v}挂牌", cid))
+    listed = [v for pat, v in [("新三板|全国中小企业股份转让系统", "新三板"), ("北交所|北京证券交易所", "北交所")]
+              if re.search("(" + pat + r")[^，。；]{0,6}(挂牌|上市)(的)?企业|已在(" + pat + ")", text)]
+    if listed:  # one condition: "新三板挂牌企业、北交所上市企业" is either
+        out.append(_c("listing", "in", listed, "、".join(f"{v}挂牌/上市" for v in listed), cid))
     return out
 
 
