@@ -74,6 +74,8 @@ async def _client(host: str, port: int, paths: list[str], deadline: float, think
     """One keep-alive HTTP/1.1 connection on raw asyncio streams (httpx costs more CPU than the
     server on this machine, which would measure the client)."""
     reader = writer = None
+    if think:  # users arrive spread over one think time, not all in the same millisecond
+        await asyncio.sleep(think * rng.random())
     while time.perf_counter() < deadline:
         path = rng.choice(paths)
         t0 = time.perf_counter()
