@@ -331,6 +331,7 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
         if units:
             chosen.append(units)
     parts, sents = [], []
+    cited: dict[str, Hit] = {}
     for s, h in chosen[:MAX_SENTENCES + 6]:
         tail = _tail_units(h.text, s)
         body = _continued(h.text, s) + (tail or "")
@@ -338,4 +339,10 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
             continue
         sents.append(AnswerSentence(body, h.cid, h.doc_title))
         parts.append(f"据《{h.doc_title}》：{body}[{h.cid}]")
+        cited.setdefault(h.cid, h)
+    # Provisions the answer cites that retrieval did not rank (list items, 责任单位 lines fetched
+    # from the document) follow the best passage: the answer judged them part of it.
+    ranked = {h.cid for h in passages}
+    extra = [h for cid, h in cited.items() if cid not in ranked]
+    passages = [*passages[:1], *extra, *passages[1:]][:k]
     return Answer(question, "\n".join(parts), False, sents, passages, best_cov)
