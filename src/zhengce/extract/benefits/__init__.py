@@ -34,6 +34,7 @@ from .units import (
     section_name,
     service_row,
     subject_of,
+    work_text,
 )
 
 __all__ = ["Amount", "BenefitRule", "Condition", "extract_benefits"]
@@ -149,6 +150,9 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
             conds.append(Condition("registered_in_beijing", "is_true", True, "在京注册（市级文件）", cid))
         amount = parse_amount(u.text)
         name = benefit_name(u.text) or section_name(doc, p) or u.text[:16]
+        if len(name) <= 2 and p.heading:  # "奖励" alone says little: name it by its run-in heading
+            head = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）.．、]?", "", work_text(p.heading)).rstrip("。")
+            name = f"{head[:20]}（{name}）" if head else name
         if amount.max_yuan is None and amount.percent is None and rows:
             row = service_row(name, rows)
             if row:

@@ -233,11 +233,12 @@ def benefit_name(t: str) -> str:
     m = SERVICE.search(t)
     if m:
         return m.group(2)
-    nouns = [n for n in grant_nouns(t) if len(n) > 2]
-    if nouns:
-        return nouns[0]
+    nouns = grant_nouns(t)
+    long = [n for n in nouns if len(n) > 2]
+    if long or nouns:
+        return (long or nouns)[0]
     m = re.search(r"([\u4e00-\u9fff]{2,8}(?:补贴|奖励|补助|津贴|贴息|资助))", t)
-    return m.group(1) if m else ""
+    return re.sub(r"^[万亿千元的]+", "", m.group(1)) if m else ""
 
 
 def section_name(doc: Document, p: Provision) -> str:
