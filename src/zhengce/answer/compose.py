@@ -51,7 +51,7 @@ _NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)"
 _UNIT_ASKS: list[tuple[re.Pattern, re.Pattern]] = [
     (re.compile(r"多少钱|补多少|(?:补贴|补助|奖励|资助|支持|资金|费用|收费|罚款|金额)[^，。？]{0,6}多少|多少(?:补贴|补助|奖励|资金|万元|元)"),
      re.compile(rf"{_NUM}\s*(?:万元|亿元|元)")),
-    (re.compile(r"比例|百分之|(?:率|占比)[^，。？]{0,6}多少|多少%"), re.compile(rf"{_NUM}\s*(?:%|％|成)|百分之")),
+    (re.compile(r"比例|百分之|(?:率|占比)[^，。？]{0,6}多少|多少%"), re.compile(rf"{_NUM}\s*(?:%|％|‰|成)|百分之|千分之|{_NUM}\s*/\s*[\d十百千万]+\s*万?")),
     (re.compile(r"(?:多少|几)个?工作日"), re.compile(rf"{_NUM}\s*个?工作日")),
     (re.compile(r"多长时间|多久|多少天|几天|多少日|几日|期限|时限|多少个月|几个月|多少年|几年"),
      re.compile(rf"{_NUM}\s*(?:个?工作日|日|天|个月|月|年|小时|周)|当场|当日|即时|立即")),
@@ -337,6 +337,9 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
         body = _continued(h.text, s) + (tail or "")
         if any(body in b.text or s in b.text for b in sents):
             continue
+        covered = [i for i, b in enumerate(sents) if b.text in body]  # an earlier clause of this one
+        for i in reversed(covered):
+            del sents[i], parts[i]
         sents.append(AnswerSentence(body, h.cid, h.doc_title))
         parts.append(f"据《{h.doc_title}》：{body}[{h.cid}]")
         cited.setdefault(h.cid, h)
