@@ -47,6 +47,8 @@ TRIGGER = re.compile(r"(上市|挂牌|建设|投资|引进|购买|购置|租赁|
 
 # cheap literal test before any per-provision work (most documents grant nothing)
 PREFILTER = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|无偿|减免|免收|免征|减半|支持|优惠|服务")
+# a grade an organisation must hold (xicheng-gazette-2022.txt 西民发〔2022〕8号 第三章: 星级评定为二星级及以上)
+ORG_GRADE = re.compile(r"[^，。；、]{0,12}(星级|等级)[^，。；]{0,8}(及以上|以上)")
 BOTH_KINDS = re.compile(r"企业、[^，。；]{0,10}(协会|商会|机构|社会组织)|(协会|商会|机构|社会组织)、[^，。；]{0,10}企业")
 ORG_IN = re.compile(r"驿站|机构|协会|商会|社会组织|医院|幼儿园")
 # Person benefits earned by an act the profile does not record (西人社发〔2022〕8号 "取得《创业合格证书》").
@@ -87,6 +89,8 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
     scopes = [(p, t, _scope_kind(t)) for p, t in scope_clauses(doc)]
     quals = [(p, t, _scope_kind(t)) for p, t in qualification_clauses(doc)]
     notes = non_stacking_notes(doc)
+    org_grades = [Condition("", "unexpressed", None, m.group(0), p.cid) for p in doc.provisions
+                  if "级" in p.text for m in [ORG_GRADE.search(work_text(p.text))] if m][:1]
     rows = [row_cells(p) for p in doc.provisions if is_table_row(p)]
     rules: list[BenefitRule] = []
     subjects = [subject_of(u.text) for u in units]
@@ -138,6 +142,8 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
         for qp, qt, qk in quals:
             if qk == kind and qt not in u.text:
                 unexpressed.append(Condition("", "unexpressed", None, qt[:40], qp.cid))
+        if kind == "organization" and not quals:
+            unexpressed += org_grades  # "服务质量星级评定为二星级及以上" anywhere binds the organisations
         fields = {f for c in conds for f in c.fields()}
         if fields <= {"kind"} and not unexpressed:
             # nothing in the text says who qualifies: never claim eligibility on silence
