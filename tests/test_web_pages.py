@@ -93,3 +93,22 @@ def test_templates_and_assets_reference_nothing_outside():
         text = p.read_text(encoding="utf-8")
         ext = [u for u in re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"')]*", text) if "w3.org/2000/svg" not in u]
         assert not ext, (p.name, ext[:3])
+
+
+def test_task_dashboard_charts_match_the_summary(client_for):
+    # beijing-private-enterprise-policies-2021q4.txt: measures naming （责任单位：…） for each item.
+    import re
+    lib, client = client_for(CORPUS / "beijing-private-enterprise-policies-2021q4.txt")
+    from zhengce import track
+    summ = track.summary(lib)
+    assert summ.total > 0
+    html = client.get("/tasks").text
+    status_svg, overdue_svg = re.findall(r"<svg.*?</svg>", html, re.S)[:2]
+    totals = [int(n) for n in re.findall(r'fill="#636c76">(\d+)</text>', status_svg)]
+    assert totals == [u.total for u in summ.by_unit[:15]]
+    overdue = sorted((u.counts["逾期"] for u in summ.by_unit if u.counts["逾期"]), reverse=True)[:15]
+    assert [int(n) for n in re.findall(r'fill="#636c76">(\d+)</text>', overdue_svg)] == overdue
+    # the per-agency view lists exactly that agency's tasks
+    unit = summ.by_unit[0]
+    page = client.get("/tasks", params={"unit": unit.unit}).text
+    assert page.count('<tr id="t-') == min(unit.total, 200)
