@@ -60,7 +60,8 @@ def documents_page(request: Request, lib: Library = Depends(get_library),
                    title: str | None = Query(None, max_length=200)):
     docs = [doc_summary(d) for d in lib.documents(issuer=issuer or None, doc_type=doc_type or None,
                                                   query=title or None)]
-    return render(request, "documents.html", title="全部文件", docs=docs,
+    types = sorted({d.doc_type for d in lib.documents() if d.doc_type})
+    return render(request, "documents.html", title="全部文件", docs=docs, types=types,
                   filters={"issuer": issuer or "", "doc_type": doc_type or "", "title": title or ""})
 
 
