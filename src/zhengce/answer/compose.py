@@ -104,7 +104,8 @@ class Scorer:
         self.subs = {t: [o for o in terms if o != t and o in t] for t in self.terms}
         idf = term_idf(library, terms) if terms else {}
         # Cap the rest so one rare word does not outweigh the question's other content.
-        idf = {t: ABSENT_WEIGHT if term_df(library, t) == 0 else min(w, IDF_CAP) for t, w in idf.items()}
+        self.df = {t: term_df(library, t) for t in terms}
+        idf = {t: ABSENT_WEIGHT if self.df[t] == 0 else min(w, IDF_CAP) for t, w in idf.items()}
         # Single characters left by the cut of colloquial questions (办, 买, 退, 去) are weak evidence.
         idf = {t: w * (SINGLE_CHAR_WEIGHT if len(t) == 1 and not t.isdigit() else 1.0) for t, w in idf.items()}
         self.idf = idf
