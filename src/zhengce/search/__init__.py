@@ -73,4 +73,8 @@ def search(library: Library, query: str = "", *, issuer: str | None = None,
                       facets=facets)
 
 
+# Importing the index module registers its POST_INGEST hook: a process that searches refreshes
+# its index right after it ingests (others are caught by the freshness check before a query).
+from . import index as _index  # noqa: E402,F401
+
 __all__ = ["Hit", "SearchResult", "search"]

@@ -102,10 +102,15 @@ def doc_context(doc: Document) -> str:
 
 
 def provision_fields(seg: Segmenter, doc: Document, p: Provision, path: list[str],
-                     doc_ctx_tokens: str) -> dict:
+                     doc_ctx_tokens: str, cache: dict[str, str] | None = None) -> dict:
     """The tantivy document for one provision."""
     row_ctx = " ".join(p.header or []) if p.kind == "row" else ""
-    path_tokens = " ".join(seg.tokens(" ".join(path) + " " + row_ctx))
+    key = " ".join(path) + " " + row_ctx
+    path_tokens = cache.get(key) if cache is not None else None
+    if path_tokens is None:
+        path_tokens = " ".join(seg.tokens(key))
+        if cache is not None:
+            cache[key] = path_tokens
     day = int(doc.date.strftime("%Y%m%d")) if doc.date else 0
     meta = {"title": doc.title, "issuers": doc.issuers or [], "date": doc.date.isoformat() if doc.date else None,
             "path": path, "text": p.text, "raw": p.raw if p.raw != p.text else None, "ls": p.line_start, "le": p.line_end, "kind": p.kind}
@@ -162,10 +167,11 @@ def add_documents(writer, seg: Segmenter, docs: Iterable[Document]) -> int:
     for doc in docs:
         paths = heading_paths(doc)
         dctx = " ".join(seg.tokens(doc_context(doc)))
+        path_cache: dict[str, str] = {}  # siblings share a heading path: segment it once
         for p in doc.provisions:
             if not p.text.strip():
                 continue
-            writer.add_document(tantivy.Document(**provision_fields(seg, doc, p, paths[p.cid], dctx)))
+            writer.add_document(tantivy.Document(**provision_fields(seg, doc, p, paths[p.cid], dctx, path_cache)))
             n += 1
     return n
 
@@ -190,14 +196,16 @@ def rebuild(library: Library) -> IndexedLibrary:
     (tmp / "manifest.json").write_text(json.dumps({"signature": list(sig)}), encoding="utf-8")
     shutil.rmtree(path, ignore_errors=True)
     tmp.rename(path)
-    return _open(path, sig)
+    return _open(path, sig, seg)
 
 
-def _open(path: Path, sig: tuple) -> IndexedLibrary:
+def _open(path: Path, sig: tuple, seg: Segmenter | None = None) -> IndexedLibrary:
     index = tantivy.Index.open(str(path))
     _register(index)
-    words, pairs = _load_dictionary(path)
-    return IndexedLibrary(index, Segmenter(words, pairs), sig, path)
+    if seg is None:
+        words, pairs = _load_dictionary(path)
+        seg = Segmenter(words, pairs)
+    return IndexedLibrary(index, seg, sig, path)
 
 
 def refresh(library: Library, changed: list[str] | None = None) -> IndexedLibrary:
@@ -258,9 +266,15 @@ def ensure_fresh(library: Library) -> IndexedLibrary:
 
 
 def _post_ingest(library: Library, changed: list[str]) -> None:
+    """Refresh an index that exists; a library never searched builds its index on first query."""
+    if library.engine.dialect.name != "postgresql":
+        path = index_dir(library)
+        if str(path) not in _OPEN and not (path / "manifest.json").is_file():
+            return
     if library.engine.dialect.name == "postgresql":
         from . import pg
-        pg.refresh(library, changed)
+        if pg.is_built(library):
+            pg.refresh(library, changed)
         return
     refresh(library, changed)
 

@@ -123,6 +123,13 @@ def refresh(library: Library, changed: list[str] | None = None) -> None:
     _SEGMENTERS.pop(library.url, None)
 
 
+def is_built(library: Library) -> bool:
+    """Whether this database already holds a search index (else the first query builds it)."""
+    _ensure_tables(library)
+    with library.engine.connect() as conn:
+        return _meta(conn, "signature") is not None
+
+
 def ensure_fresh(library: Library) -> None:
     _ensure_tables(library)
     with library.engine.connect() as conn:

@@ -143,7 +143,7 @@ class Segmenter:
     def tokens(self, text: str) -> list[str]:
         """Index terms of a text: search-mode cut, punctuation dropped, plus synonym-group tokens."""
         text = _nfkc(text)
-        out = [t for t in self._jieba.cut_for_search(text) if t.strip() and not _PUNCT.match(t)]
+        out = [t for t in self._jieba.cut_for_search(text) if (t.isalnum() or not _PUNCT.match(t))]
         out.extend(self.synonym_tokens(text))
         return out
 
