@@ -135,3 +135,16 @@ def test_cli_search_and_ask(tmp_path):
     assert r.exit_code == 0 and "30%" in r.output
     r = runner.invoke(app, ["search", "投资", "--since", "not-a-date"], env=env)
     assert r.exit_code != 0
+
+
+@pytest.mark.parametrize(("kw", "issuer_part"), [
+    ({"level": "区"}, "西城区"),  # xicheng-gazette-2022.txt: district documents
+    ({"district": "西城区"}, "西城区"),
+    ({"level": "市"}, "北京市"),  # beijing-gazette-2019-10.txt: city documents
+])
+def test_level_and_district_filters(lib, kw, issuer_part):
+    r = search(lib, "营商环境", **kw)
+    assert r.total > 0
+    assert all(any(issuer_part in i for i in h.issuers) for h in r.hits)
+    if kw.get("level") == "市":
+        assert not any("西城区" in i for h in r.hits for i in h.issuers)
