@@ -170,7 +170,7 @@ def _standalone(text: str, width: int | None, last_len: int) -> bool:
         return True
     if P.PUBLIC_NOTE.match(text) or re.fullmatch(r"\([^()]{1,30}\)", text):
         return True  # （此件公开发布） / (2018年—2020年) subtitle
-    if re.fullmatch(r"\(?[\u4e00-\u9fff]{1,14}\s*[〔\[]\s*\d{4}\s*[〕\]]\s*\d{1,5}\s*号\)?", text):
+    if P.DOCNUM_LINE.match(text):
         return True  # a bare 文号 line
     if marker_of(text) and len(text) <= 40 and not re.search("[。；]", text):
         return True  # "一、总体要求", "(一)指导思想"
@@ -192,7 +192,7 @@ def _starts_block(text: str) -> bool:
         return True
     if P.DATE_LINE.match(text) or P.PUBLIC_NOTE.match(text) or P.ATTACHMENT.match(text):
         return True
-    return bool(re.match(r"^[(]?[\u4e00-\u9fff]{1,14}\s*[〔\[]\s*\d{4}\s*[〕\]]\s*\d{1,5}\s*号[)]?$", text))
+    return bool(P.DOCNUM_LINE.match(text))
 
 
 def _opens_document(t: str, texts: list[str], idx: int) -> bool:
@@ -200,12 +200,11 @@ def _opens_document(t: str, texts: list[str], idx: int) -> bool:
     if len(t) > 60 or not P.DOC_TYPE_END.search(t) or re.search("[，。；]", t):
         return False
     nxt = next((x for x in texts[idx + 1: idx + 4] if x), "")
-    return bool(re.match(r"^第[一1]\s*[章条]", nxt) or _DOCNUM.match(nxt))
+    return bool(re.match(r"^第[一1]\s*[章条]", nxt) or P.DOCNUM_LINE.match(nxt))
 
 
 # "…(责任单位：市商务局，市政府外办)" closes an item even without a full stop.
 _UNITS_END = re.compile(r"\((?:主要)?(?:责任|牵头|配合|协办|主责)单位[:：][^()]*\)$")
-_DOCNUM = re.compile(r"^\(?[\u4e00-\u9fff]{1,14}\s*[〔\[]\s*\d{4}\s*[〕\]]\s*\d{1,5}\s*号\)?$")
 
 
 def build_blocks(lines: list[SourceLine]) -> list[Block]:

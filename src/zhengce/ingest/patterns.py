@@ -54,6 +54,8 @@ ADDRESSEE_WORDS = re.compile(r"各|委|局|办|区|街道|单位|部门|机构|�
 ORG_END = re.compile(
     r"(人民政府|政府办公厅|办公厅|办公室|委员会|市委|区委|局|委|厅|部|院|署|会|中心|联合会|支队|集团|公司|办)$")
 
+# A line that is only a 文号, maybe in parentheses: "京政发〔2021〕34号", "(西政发〔2022〕1号)".
+DOCNUM_LINE = re.compile(r"^\(?[\u4e00-\u9fff]{1,14}\s*[〔\[]\s*\d{4}\s*[〕\]]\s*\d{1,5}\s*号\)?$")
 PUBLIC_NOTE = re.compile(r"^\((?:此件|本件)[^)]{0,20}\)$")  # （此件公开发布）
 ATTACHMENT = re.compile(r"^附件\s*(\d{0,2})\s*[:：.]?\s*(.*)$")
 TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|\t\s*\(?\d{1,4}\)?\s*$|\(\d{1,4}\)\s*$)")

@@ -21,7 +21,6 @@ _OPENING = re.compile(r"^(?:为|根据|按照|依据|经|现将|现就|近年来
                       r".{0,240}?(?:特制定|制定本|制定如下|制定以下|现提出|提出如下|提出以下|通知如下))")
 # What ends a document: an effective clause ("自印发之日起施行。") or a signing date.
 _DOC_END = re.compile(r"(?:施行|实施|执行|废止)。$")
-_DOCNUM_LINE = re.compile(r"^\(?[\u4e00-\u9fff]{1,14}\s*[〔\[]\s*\d{4}\s*[〕\]]\s*\d{1,5}\s*号\)?$")
 _ISSUE = re.compile(r"(?:印发|转发|颁布|发布)\s*《(.+)》\s*的?(?:通知|决定)$")
 
 
@@ -49,7 +48,7 @@ def is_title(b: Block) -> bool:
 
 
 def is_docnum_line(text: str) -> bool:
-    return bool(_DOCNUM_LINE.match(text))
+    return bool(P.DOCNUM_LINE.match(text))
 
 
 def is_date_line(text: str) -> bool:

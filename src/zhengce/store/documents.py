@@ -8,7 +8,6 @@ version intact.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 
 from sqlalchemy import (
@@ -28,7 +27,7 @@ from sqlalchemy import (
     select,
 )
 
-from ..model import Document, Provision, Reference
+from ..model import Document, Provision
 from .base import metadata
 
 sources = Table(
@@ -126,9 +125,11 @@ def _dependent_tables() -> list[Table]:
 
 
 def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str,
-                encoding: str | None, n_lines: int, docs: Iterable[Document],
-                refs: Iterable[Reference] = ()) -> None:
-    """Insert a source with its documents, provisions and references (caller owns the transaction)."""
+                encoding: str | None, n_lines: int, docs: Iterable[Document]) -> None:
+    """Insert a source with its documents and provisions (caller owns the transaction).
+
+    References and other extracted items are saved by their extraction stages.
+    """
     conn.execute(sources.insert().values(
         name=name, path=path, sha256=sha256, fmt=fmt, encoding=encoding, n_lines=n_lines,
         ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
@@ -149,10 +150,6 @@ def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str
         conn.execute(documents.insert(), doc_rows)
     if prov_rows:
         conn.execute(provisions.insert(), prov_rows)
-    ref_rows = [dict(doc_key=r.doc_key, cid=r.cid, title=r.title, doc_number=r.doc_number,
-                     raw=r.raw, repeal=r.repeal) for r in refs]
-    if ref_rows:
-        conn.execute(references.insert(), ref_rows)
 
 
 def _doc(row, provs: list[Provision] | None = None) -> Document:
@@ -252,6 +249,3 @@ def counts(conn: Connection) -> dict[str, int]:
         "provisions": conn.execute(select(func.count()).select_from(provisions)).scalar_one(),
     }
 
-
-def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=str)
