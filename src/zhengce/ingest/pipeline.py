@@ -40,7 +40,8 @@ def parse_source(src: SourceText) -> list[Document]:
         meta = read_metadata(rd)
         meta["title_from_body"] = not untitled
         doc = Document(
-            key="", source=src.name, title=meta["title"], short_title=meta["short_title"],
+            key="", source=src.name, source_path=src.source_path or src.name, title=meta["title"],
+            short_title=meta["short_title"],
             doc_number=meta["doc_number"], issuers=meta["issuers"], date=meta["date"],
             addressees=meta["addressees"], doc_type=meta["doc_type"],
             note=meta["note"], effective=meta["effective"], trial=meta["trial"], gazette=gazette,

@@ -1,7 +1,7 @@
 """Dispatch by file extension: one reader module per format, one ``SourceError`` vocabulary.
 
 Every reader takes ``(path, data)`` and returns ``(fmt, encoding, lines)``, or
-``(fmt, encoding, lines, meta)`` when the file states metadata apart from its text (a web
+``(fmt, encoding, lines, meta=meta)`` when the file states metadata apart from its text (a web
 page's 索引号/发文字号 block: data for ingest, never re-parsed as lines); this module does the
 checks they share (readable, not empty, some text at all) and turns any library failure into a
 ``SourceError`` naming the file, so no face ever shows a traceback for a bad file.
@@ -56,7 +56,7 @@ def read_source(path: str | Path) -> SourceText:
         raise SourceError(where, "文件中没有可读取的文字 (no text found)",
                           hint="扫描件请先做文字识别" if fmt == "pdf" else None)
     meta = dict(rest[0]) if rest and rest[0] else {}
-    return SourceText(where, p.name, hashlib.sha256(data).hexdigest(), fmt, encoding, lines, meta)
+    return SourceText(where, p.name, hashlib.sha256(data).hexdigest(), fmt, encoding, lines, meta=meta)
 
 
 def decode_text(path: str, data: bytes) -> tuple[str, str]:
