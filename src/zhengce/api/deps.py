@@ -74,6 +74,7 @@ def document_detail(lib: Library, doc: Document) -> dict:
     return summary | {
         "addressees": doc.addressees, "note": doc.note, "effective": doc.effective,
         "gazette": doc.gazette, "category": doc.category,
+        "field_sources": doc.field_sources, "notes": doc.notes,
         "provisions": provision_tree(doc.provisions),
         "n_provisions": len(doc.provisions),
         "references": link_refs(refs, resolve),

@@ -44,6 +44,8 @@ def doc_summary(doc: Document) -> dict:
         "doc_type": doc.doc_type, "level": doc.level, "district": doc.district, "source": doc.source, "source_path": doc.source_path,
         "line_start": doc.line_start, "line_end": doc.line_end, "trial": doc.trial,
         "validity": validity(doc),
+        "published": doc.published.isoformat() if doc.published else None,
+        "subject": doc.subject, "index_no": doc.index_no,
     }
 
 

@@ -127,9 +127,17 @@ def show(key: str = typer.Argument(..., help="Document key or 文号 (any bracke
     console.print(f"[bold]{d.title}[/bold]", highlight=False)
     for label, val in [("简称", d.short_title), ("发文字号", d.doc_number), ("发文机关", "、".join(d.issuers or [])),
                        ("成文日期", d.date), ("主送", "、".join(d.addressees)), ("文种", d.doc_type),
-                       ("附注", d.note), ("施行", d.effective), ("来源", f"{d.source}:{d.line_start}-{d.line_end}")]:
+                       ("附注", d.note), ("施行", d.effective), ("发布日期", d.published),
+                       ("主题分类", d.subject), ("索引号", d.index_no),
+                       ("来源", f"{d.source}:{d.line_start}-{d.line_end}")]:
         if val:
             console.print(f"  {label}: {val}", highlight=False)
+    from ..ingest.pagemeta import BLOCK, FIELD_LABELS
+    block = [FIELD_LABELS.get(f, f) for f, s in d.field_sources.items() if s == BLOCK]
+    if block:
+        console.print(f"  [dim]取自页面信息栏: {'、'.join(block)}[/dim]", highlight=False)
+    for note in d.notes:
+        console.print(f"  [yellow]说明:[/yellow] {note}", highlight=False)
     tree = Tree("提纲")
     nodes = {None: tree}
     for p in d.provisions:

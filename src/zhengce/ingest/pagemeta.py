@@ -28,6 +28,10 @@ from .meta import parse_date
 from .split import RawDocument
 
 BLOCK = "metadata-block"
+# How each field and source is named to people (CLI ``show``, the document page).
+FIELD_LABELS = {"title": "标题", "doc_number": "发文字号", "issuers": "发文机关", "date": "成文日期",
+                "published": "发布日期", "subject": "主题分类", "index_no": "索引号"}
+SOURCE_LABELS = {"body": "正文", "signature": "正文落款", "title": "标题", BLOCK: "页面信息栏"}
 _ISO = re.compile(r"((?:19|20)\d\d)\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 _CN_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _NUMBER_AS_WRITTEN = re.compile(r"[\u4e00-\u9fff]{1,20}(?:(?:19|20)\d\d年)?第\d{1,5}号")

@@ -63,7 +63,7 @@ def read_block(runs: list[Run]) -> tuple[dict[str, str], set[int]]:
 
     Returns ({}, set()) when no cluster of ``MIN_FIELDS`` fields is found.
     """
-    found: list[tuple[int, str, str]] = []  # (run index, field, value)
+    found: list[tuple[int, str, str, int]] = []  # (run index, field, value, last run index used)
     i = 0
     while i < len(runs):
         t = runs[i].text
@@ -76,52 +76,42 @@ def read_block(runs: list[Run]) -> tuple[dict[str, str], set[int]]:
             if (nxt is not None and nxt.parent_id == runs[i].parent_id
                     and not (LABEL_ONLY.match(nxt.text) or LABEL_COLON.match(nxt.text))):
                 value = nxt.text
-            found.append((i, field_key(m.group(1)), value))
+            found.append((i, field_key(m.group(1)), value, i + 1 if value else i))
             i += 2 if value else 1
             continue
         hits = list(LABEL_COLON.finditer(t))
         if not hits:
             sm = LABEL_SPACE.match(t)
             if sm and not LABEL_COLON.search(t):
-                found.append((i, field_key(sm.group(1)), t[sm.end():]))
-                i += 1
-                continue
-        if hits and hits[0].start() == 0:
+                found.append((i, field_key(sm.group(1)), t[sm.end():], i))
+        elif hits[0].start() == 0:
             for k, h in enumerate(hits):
                 end = hits[k + 1].start() if k + 1 < len(hits) else len(t)
-                found.append((i, field_key(h.group(1)), t[h.end():end]))
+                found.append((i, field_key(h.group(1)), t[h.end():end], i))
         i += 1
     cluster = _first_cluster(found)
-    if not cluster:
-        return {}, set()
     block: dict[str, str] = {}
     used: set[int] = set()
-    lo, hi = cluster[0][0], cluster[-1][0]
-    for _idx, key, value in cluster:
+    for _i, key, value, _last in cluster:
         value = clean_value(value)
         if value and key not in block:
             block[key] = value
-    for idx in range(lo, min(hi + 2, len(runs))):
-        if idx <= hi or _is_value_of_last(cluster, idx):
+    if cluster:
+        for idx in range(cluster[0][0], cluster[-1][3] + 1):
             used.add(runs[idx].block_id)
     return block, used
 
 
-def _is_value_of_last(cluster: list[tuple[int, str, str]], idx: int) -> bool:
-    last_idx, _, value = cluster[-1]
-    return idx == last_idx + 1 and bool(value)
-
-
-def _first_cluster(found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+def _first_cluster(found: list[tuple[int, str, str, int]]) -> list[tuple[int, str, str, int]]:
     """The first run of fields, each within ``WINDOW`` runs of the previous, with enough fields."""
-    groups: list[list[tuple[int, str, str]]] = []
+    groups: list[list[tuple[int, str, str, int]]] = []
     for item in found:
         if groups and item[0] - groups[-1][-1][0] <= WINDOW:
             groups[-1].append(item)
         else:
             groups.append([item])
     for g in groups:
-        if len({k for _, k, _ in g}) >= MIN_FIELDS:
+        if len({k for _, k, _, _ in g}) >= MIN_FIELDS:
             return g
     return []
 

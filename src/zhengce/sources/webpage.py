@@ -284,7 +284,9 @@ class _Walker:
         s = "".join(self.buf)
         self.buf = []
         if not self.pre and collapse:
-            s = _WS.sub(" ", s).strip(" ")
+            # Trailing NBSP / U+3000 padding only pushes a signature to the right: not content.
+            # A leading U+3000 indent stays (it is the text's own typesetting).
+            s = _WS.sub(" ", s).strip(" ").rstrip()
         if s.strip():
             self.lines.append((s, self.centred[-1]))
 

@@ -68,6 +68,11 @@ documents = Table(
     Column("trial", Boolean, nullable=False, default=False),
     Column("gazette", Text),
     Column("category", Text),
+    Column("published", Date),  # 发布日期 from a page's metadata block
+    Column("subject", Text, index=True),  # 主题分类 ("科技、教育\\教育"), a search filter and facet
+    Column("index_no", String(64)),  # 索引号
+    Column("field_sources", JSON),  # {"date": "signature", "doc_number": "metadata-block"}
+    Column("notes", JSON),  # conflicts between the text and the metadata block
     Column("line_start", Integer, nullable=False),
     Column("line_end", Integer, nullable=False),
     Column("raw", Text, nullable=False),
@@ -155,6 +160,8 @@ def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str
             doc_number=d.doc_number, issuers=d.issuers, date=d.date, addressees=d.addressees,
             doc_type=d.doc_type, level=d.level, district=d.district, note=d.note,
             effective=d.effective, trial=d.trial, gazette=d.gazette, category=d.category,
+            published=d.published, subject=d.subject, index_no=d.index_no,
+            field_sources=d.field_sources or None, notes=d.notes or None,
             line_start=d.line_start, line_end=d.line_end, raw=d.raw, text=d.text))
         for p in d.provisions:
             prov_rows.append(dict(
@@ -174,7 +181,9 @@ def _doc(row, provs: list[Provision] | None = None) -> Document:
         doc_number=m["doc_number"], issuers=m["issuers"], date=m["date"],
         addressees=m["addressees"] or [], doc_type=m["doc_type"], level=m["level"],
         district=m["district"], note=m["note"], effective=m["effective"], trial=m["trial"],
-        gazette=m["gazette"], category=m["category"], line_start=m["line_start"],
+        gazette=m["gazette"], category=m["category"], published=m["published"], subject=m["subject"],
+        index_no=m["index_no"], field_sources=m["field_sources"] or {}, notes=m["notes"] or [],
+        line_start=m["line_start"],
         line_end=m["line_end"], raw=m["raw"], text=m["text"], provisions=provs or [])
 
 

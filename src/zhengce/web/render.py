@@ -15,6 +15,8 @@ from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from ..ingest.pagemeta import FIELD_LABELS
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 NAV = [("/", "首页"), ("/search", "一网通查"), ("/ask", "有问即答"), ("/match", "我能享受哪些政策"),
@@ -42,6 +44,7 @@ env.filters["highlight"] = highlight
 env.filters["path_url"] = path_url
 env.filters["qs"] = lambda v: quote(str(v or ""), safe="")
 env.globals["nav"] = NAV
+env.globals["field_labels"] = FIELD_LABELS
 env.tests["match_internal"] = lambda term: bool(re.fullmatch(r"syn\d+", str(term)))  # synonym-group ids
 
 
