@@ -2,7 +2,9 @@
 
 Every face (CLI, API, web, eval) goes through it, so they stay in step. Ingest is atomic per
 file: parse and extract outside the transaction, then replace the file's rows in one
-transaction; an unchanged file (same sha256) is skipped.
+transaction; an unchanged file (same sha256) is skipped. The search index is part of ingest:
+the Library opens its search backend itself (``search_index``, chosen by the store URL) and
+feeds it every committed file; an ingest returns with the index committed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from . import settings
 from .errors import SourceError, ZhengceError
 from .model import Document
 from .store import base as store_base
+from .store import dictionary as _search_terms  # noqa: F401  (table on metadata)
 from .store import documents as store_docs
 
 
@@ -34,8 +37,8 @@ class IngestResult:
 # Feature packages append to this list on import (see ``zhengce.extract.stages``).
 ExtractStage = tuple[str, Callable[[Document], list], Callable[..., None]]
 
-# Called after a successful ingest with the library and the names of changed sources,
-# e.g. to refresh the search index.
+# Called after a successful ingest with the library and the names of changed sources (the search
+# index is already up to date by then: it is fed by ``Library.ingest`` itself).
 POST_INGEST: list[Callable[[Library, list[str]], None]] = []
 
 
@@ -61,24 +64,44 @@ class Library:
         from .extract.stages import load_stages
         self.stages: list[ExtractStage] = load_stages()
         store_base.metadata.create_all(self.engine)
+        self._search_index = None
+
+    @property
+    def search_index(self):
+        """The search backend of this library (``zhengce.search.backend``), opened on first use."""
+        if self._search_index is None:
+            from .search.backend import open_backend
+            self._search_index = open_backend(self)
+        return self._search_index
 
     # -- ingest ---------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], *, force: bool = False,
                progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
         results, changed = [], []
-        for path in paths:
-            r = self.ingest_file(path, force=force)
-            results.append(r)
-            if r.status == "ingested":
-                changed.append(Path(path).name)
-            if progress:
-                progress(r)
+        index = self.search_index.session()
+        try:
+            for path in paths:
+                r = self.ingest_file(path, force=force, index=index)
+                results.append(r)
+                if r.status == "ingested":
+                    changed.append(Path(path).name)
+                if progress:
+                    progress(r)
+        finally:
+            index.close()
         if changed:
             for hook in POST_INGEST:
                 hook(self, changed)
         return results
 
-    def ingest_file(self, path: str | Path, *, force: bool = False) -> IngestResult:
+    def ingest_file(self, path: str | Path, *, force: bool = False, index=None) -> IngestResult:
+        """Ingest one file; ``index`` is an open search-index session (else one is opened)."""
+        if index is None:
+            session = self.search_index.session()
+            try:
+                return self.ingest_file(path, force=force, index=session)
+            finally:
+                session.close()
         from .ingest import parse_source
         from .sources import read_source
         try:
@@ -101,7 +124,10 @@ class Library:
         except RecursionError:
             return IngestResult(str(path), "error", error=f"{path}: 文件结构过深 (nesting too deep)")
         counts: dict[str, int] = {}
-        with self.engine.begin() as conn:
+        with store_base.write_transaction(self.engine) as conn:
+            store_docs.lock_source(conn, src.name)
+            if not force and store_docs.source_sha(conn, src.name) == src.sha256:
+                return IngestResult(str(path), "unchanged")  # another process just ingested it
             store_docs.delete_source(conn, src.name)
             store_docs.save_source(conn, name=src.name, path=str(path), sha256=src.sha256,
                                    fmt=src.fmt, encoding=src.encoding, n_lines=len(src.lines),
@@ -109,6 +135,8 @@ class Library:
             for doc, name, items, save in extracted:
                 save(conn, doc, items)
                 counts[name] = counts.get(name, 0) + len(items)
+            index.in_transaction(conn, src.name, src.sha256, docs)
+        index.committed(src.name, src.sha256, docs)
         return IngestResult(str(path), "ingested", documents=len(docs),
                             provisions=sum(len(d.provisions) for d in docs), counts=counts)
 
