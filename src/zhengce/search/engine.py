@@ -51,12 +51,12 @@ def _drop_superseded(library: Library, res: SearchResult) -> None:
     Only a writer between its store commit and its index commit leaves such hits; they vanish
     from the index at its next commit.
     """
-    names = sorted({h.source for h in res.hits})
+    names = sorted({h.source_path for h in res.hits})
     marks = ", ".join(["?" if library.engine.dialect.paramstyle == "qmark" else "%s"] * len(names))
     with library.engine.connect() as conn:
-        now = dict(conn.exec_driver_sql(f"SELECT name, sha256 FROM sources WHERE name IN ({marks})",
+        now = dict(conn.exec_driver_sql(f"SELECT source_path, sha256 FROM sources WHERE source_path IN ({marks})",
                                         tuple(names)).all())
-    keep = [h for h in res.hits if not h.sha or now.get(h.source) == h.sha]
+    keep = [h for h in res.hits if not h.sha or now.get(h.source_path) == h.sha]
     if len(keep) != len(res.hits):
         res.total -= len(res.hits) - len(keep)
         res.hits = keep

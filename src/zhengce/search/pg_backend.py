@@ -39,7 +39,8 @@ search_rows = Table(
     "search_rows", search_metadata,
     Column("cid", String(512), primary_key=True),
     Column("doc_key", String(255), nullable=False),
-    Column("source", String(255), nullable=False, index=True),
+    Column("source", String(255), nullable=False),
+    Column("source_path", Text, nullable=False, index=True),
     Column("seq", Integer, nullable=False),
     Column("body", Text, nullable=False),
     Column("ctx", Text, nullable=False),
@@ -60,7 +61,7 @@ WEIGHTS = "'{0.3, 0.0, 0.7, 1.0}'"  # D (title, 文号), C, B (heading path), A 
 event.listen(search_rows, "after_create", DDL(
     f"CREATE INDEX IF NOT EXISTS ix_search_rows_tsv ON search_rows USING gin (({TSV}));"
     "CREATE INDEX IF NOT EXISTS ix_search_rows_facets ON search_rows USING gin (facets jsonb_path_ops)"))
-COLUMNS = ["cid", "doc_key", "source", "seq", "body", "ctx", "path", "day", "facets", "meta"]
+COLUMNS = ["cid", "doc_key", "source", "source_path", "seq", "body", "ctx", "path", "day", "facets", "meta"]
 
 
 def schema_version() -> str:
@@ -74,7 +75,7 @@ def copy_records(conn, rows: list[Record]) -> None:
     cur = conn.connection.dbapi_connection.cursor()
     with cur.copy(f"COPY search_rows ({', '.join(COLUMNS)}) FROM STDIN") as cp:
         for r in rows:
-            cp.write_row((r.cid, r.doc_key, r.source, r.seq, r.body, r.ctx, r.path, r.day,
+            cp.write_row((r.cid, r.doc_key, r.source, r.source_path, r.seq, r.body, r.ctx, r.path, r.day,
                           json.dumps(r.facets, ensure_ascii=False), json.dumps(r.meta, ensure_ascii=False)))
 
 
@@ -87,7 +88,7 @@ class PostgresSession:
         dictionary.add_terms(conn, words, pairs)
         self.b.dictionary.sync(conn)
         self.b.dictionary.learn(words, pairs)
-        conn.execute(search_rows.delete().where(search_rows.c.source == source))
+        conn.execute(search_rows.delete().where(search_rows.c.source_path == source))
         seg = self.b.dictionary.segmenter
         copy_records(conn, [r for d in docs for r in records(seg, d, sha)])
 
@@ -96,7 +97,7 @@ class PostgresSession:
 
     def removed(self, source: str) -> None:
         with write_transaction(self.b.library.engine) as conn:
-            conn.execute(search_rows.delete().where(search_rows.c.source == source))
+            conn.execute(search_rows.delete().where(search_rows.c.source_path == source))
 
     def close(self) -> None:
         pass
@@ -194,7 +195,7 @@ class PostgresBackend:
                 issuers=m["issuers"], date=dt.date.fromisoformat(m["date"]) if m.get("date") else None,
                 doc_type=m.get("doc_type"), heading_path=m["path"], text=m["text"], raw=m.get("raw") or m["text"],
                 snippet=snippet(m["text"], forms), score=float(r.score), source=r.source,
-                line_start=m["ls"], line_end=m["le"], kind=m.get("kind", ""), sha=m.get("sha", "")))
+                line_start=m["ls"], line_end=m["le"], kind=m.get("kind", ""), sha=m.get("sha", ""), source_path=m.get("sp", "")))
         return SearchResult(query=query, terms=terms, total=int(total), page=page, per_page=per_page,
                             hits=hits, facets=fac, backend="postgresql")
 

@@ -18,7 +18,8 @@ from .segment import Segmenter, harvest_terms
 class Record:
     cid: str
     doc_key: str
-    source: str
+    source: str  # file name (what hits show)
+    source_path: str  # the source's identity in the store (what re-ingest replaces)
     seq: int
     body: str  # whitespace-joined terms of the provision text
     ctx: str  # … of the document title, short title and 文号
@@ -66,8 +67,8 @@ def records(seg: Segmenter, doc: Document, sha: str = "") -> list[Record]:
         meta = {"title": doc.title, "issuers": doc.issuers or [], "date": date, "path": path,
                 "text": p.text, "raw": p.raw if p.raw != p.text else None, "ls": p.line_start,
                 "le": p.line_end, "kind": p.kind, "doc_number": doc.doc_number,
-                "doc_type": doc.doc_type, "sha": sha}
-        out.append(Record(p.cid, doc.key, doc.source, p.seq, " ".join(seg.tokens(p.text)), ctx, toks,
+                "doc_type": doc.doc_type, "sha": sha, "sp": doc.source_path or doc.source}
+        out.append(Record(p.cid, doc.key, doc.source, doc.source_path or doc.source, p.seq, " ".join(seg.tokens(p.text)), ctx, toks,
                           day, facets, meta))
     return out
 

@@ -45,7 +45,7 @@ from .tantivy_query import tantivy_search
 if TYPE_CHECKING:
     from ..library import Library
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 COMMIT_FILES = 2000  # an ingest commits the index at least every this many files …
 COMMIT_SECONDS = 30.0  # … or this often, so readers see a long ingest progress
 HEAP_BYTES = 96_000_000
@@ -60,6 +60,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("cid", stored=True, tokenizer_name="raw")
     sb.add_text_field("doc_key", stored=True, tokenizer_name="raw")
     sb.add_text_field("source", stored=True, tokenizer_name="raw")
+    sb.add_text_field("source_path", stored=False, tokenizer_name="raw")
     sb.add_text_field("body", stored=False, tokenizer_name="ws", index_option="freq")
     sb.add_text_field("ctx", stored=False, tokenizer_name="ws", index_option="freq")  # title, 文号
     sb.add_text_field("path", stored=False, tokenizer_name="ws", index_option="freq")  # heading path
@@ -76,7 +77,7 @@ def register_tokenizers(index: tantivy.Index) -> None:
 
 
 def to_tantivy(r: Record) -> tantivy.Document:
-    fields = {"cid": r.cid, "doc_key": r.doc_key, "source": r.source, "body": r.body, "ctx": r.ctx,
+    fields = {"cid": r.cid, "doc_key": r.doc_key, "source": r.source, "source_path": r.source_path, "body": r.body, "ctx": r.ctx,
               "path": r.path, "day": r.day, "seq": r.seq,
               "meta": json.dumps(r.meta, ensure_ascii=False).encode()}
     for name, vals in r.facets.items():
@@ -255,12 +256,12 @@ class TantivySession:
             self.commit()
 
     def removed(self, source: str) -> None:
-        self.writer.delete_documents_by_term("source", source)
+        self.writer.delete_documents_by_term("source_path", source)
         self.added[source] = None
 
     def _add(self, source: str, sha: str | None, docs: list[Document]) -> None:
         seg = self.b.dictionary.segmenter
-        self.writer.delete_documents_by_term("source", source)
+        self.writer.delete_documents_by_term("source_path", source)
         for doc in docs:
             for r in records(seg, doc, sha or ""):
                 self.writer.add_document(to_tantivy(r))

@@ -82,7 +82,7 @@ def hit_from_stored(d: dict, score: float, forms: re.Pattern | None) -> Hit:
                doc_type=meta.get("doc_type") or None, heading_path=meta["path"], text=meta["text"],
                raw=meta.get("raw") or meta["text"], snippet=snippet(meta["text"], forms), score=score,
                source=d["source"][0], line_start=meta["ls"], line_end=meta["le"], kind=meta.get("kind", ""),
-               sha=meta.get("sha", ""))
+               sha=meta.get("sha", ""), source_path=meta.get("sp", ""))
 
 
 def count_facets(searcher, query) -> dict[str, list[tuple[str, int]]]:

@@ -27,6 +27,7 @@ class Hit:
     line_end: int = 0
     kind: str = ""  # provision kind: heading | paragraph | row | table | preamble | attachment
     sha: str = ""  # sha256 of the source file version this hit was indexed from
+    source_path: str = ""  # the source's identity (path below the ingest root)
 
 
 @dataclass(slots=True)
