@@ -71,3 +71,19 @@ def test_cli_show_prints_block_fields_and_the_note(tmp_path):
     for want in ("发布日期: 2018-12-24", "主题分类: 卫生、体育\\体育", "索引号: 000014349/2004-00206",
                  "以正文落款为准", "取自页面信息栏: 发布日期、主题分类、索引号"):
         assert want in r.output, want
+
+
+def test_subject_is_a_search_filter_and_facet(library, tmp_path):
+    from zhengce.search import search
+    # content_5360002.htm 主题分类 "科技、教育\教育"; content_5353308.htm "农业、林业、水利\农业、畜牧业、渔业"
+    names = ["content_5360002.htm", "content_5353308.htm"]
+    for name in names:
+        shutil.copy(GOVCN / name, tmp_path / name)
+    assert all(r.status == "ingested" for r in library.ingest([tmp_path / n for n in names]))
+    res = search(library, "工作")
+    counted = dict(res.facets["subject"])
+    assert counted["科技、教育"] > 0 and counted["科技、教育\\教育"] == counted["科技、教育"]
+    assert counted["农业、林业、水利"] > 0
+    only = search(library, "工作", subject="科技、教育")
+    assert only.total == counted["科技、教育"]
+    assert {h.doc_key for h in only.hits} == {"国办发〔2019〕3号"}

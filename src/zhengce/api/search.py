@@ -34,6 +34,7 @@ async def search_endpoint(
     until: dt.date | None = Query(None, description="成文日期不晚于"),
     level: str | None = Query(None, pattern="^(市|区)$", description="市 或 区"),
     district: str | None = Query(None, max_length=32),
+    subject: str | None = Query(None, max_length=100, description="主题分类（如 科技、教育 或 科技、教育\\教育）"),
     page: int = Query(1, ge=1, le=1000),
     per_page: int = Query(10, ge=1, le=100),
 ) -> JSONResponse:
@@ -42,19 +43,21 @@ async def search_endpoint(
     # is JSON-ready (``plain``), so it goes out as is: FastAPI's generic encoder would cost more
     # than the search itself.
     return JSONResponse(search(lib, q, issuer=issuer, doc_number=doc_number, doc_type=doc_type,
-                               since=since, until=until, level=level, district=district, page=page,
-                               per_page=per_page))
+                               since=since, until=until, level=level, district=district, subject=subject,
+                               page=page, per_page=per_page))
 
 
 def search(lib: Library, q: str = "", *, issuer: str | None = None, doc_number: str | None = None,
            doc_type: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
-           level: str | None = None, district: str | None = None, page: int = 1, per_page: int = 10) -> dict:
+           level: str | None = None, district: str | None = None, subject: str | None = None,
+           page: int = 1, per_page: int = 10) -> dict:
     """The /api/search answer as a dict (the web page renders the same)."""
     if since and until and since > until:
         raise InvalidInput("起始日期晚于截止日期", field="since")
+    extra = {"subject": subject} if subject else {}
     res = run_search(lib, q.strip(), issuer=issuer, doc_number=doc_number, doc_type=doc_type,
                      since=since, until=until, level=level, district=district, page=page,
-                     per_page=per_page)
+                     per_page=per_page, **extra)
     out = plain(res)
     out["facets"] = {k: [{"value": v, "count": c} for v, c in vals] for k, vals in res.facets.items()}
     out["pages"] = max(1, -(-res.total // res.per_page)) if res.per_page else 1

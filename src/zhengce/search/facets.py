@@ -18,6 +18,7 @@ rebuilt on open, so a new facet never sees half-filled values.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,6 +51,14 @@ def _one(value: str | None) -> list[str]:
     return [value] if value else []
 
 
+def _subject(value: str | None) -> list[str]:
+    """主题分类 and its top class: "科技、教育\\教育" is filed under both it and "科技、教育"."""
+    if not value:
+        return []
+    top = re.split(r"[\\/／＼]", value, maxsplit=1)[0].strip()
+    return [top, value] if top and top != value else [value]
+
+
 FACETS: list[Facet] = [
     Facet("issuer", "发文机关", lambda d: [i for i in (d.issuers or []) if i], match="contains"),
     Facet("doc_type", "文种", lambda d: _one(d.doc_type)),
@@ -57,6 +66,7 @@ FACETS: list[Facet] = [
     Facet("doc_number", "发文字号", lambda d: _one(d.doc_number), counted=False, normalize=_doc_number),
     Facet("level", "层级", lambda d: _one(d.level), counted=False),
     Facet("district", "区", lambda d: _one(d.district), counted=False),
+    Facet("subject", "主题分类", lambda d: _subject(d.subject)),  # from a page's metadata block
 ]
 
 

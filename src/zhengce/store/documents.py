@@ -75,7 +75,7 @@ documents = Table(
     Column("gazette", Text),
     Column("category", Text),
     Column("published", Date),  # 发布日期 from a page's metadata block
-    Column("subject", Text, index=True),  # 主题分类 ("科技、教育\\教育"), a search filter and facet
+    Column("subject", Text),  # 主题分类 ("科技、教育\\教育"), a search filter and facet
     Column("index_no", String(64)),  # 索引号
     Column("field_sources", JSON),  # {"date": "signature", "doc_number": "metadata-block"}
     Column("notes", JSON),  # conflicts between the text and the metadata block
