@@ -101,29 +101,36 @@ def rejoin_title(records: list[tuple[str, bool]], window: int = 12) -> list[str]
     Sites break a long title into two or three centred ``<p>``s ("国务院办公厅关于开展" /
     "城镇小区配套幼儿园治理工作的通知"). Among the first ``window`` lines, a run of centred lines
     without sentence punctuation is joined while the text so far does not end like a title
-    (…通知/意见/函 …) and the joined text does; a 文号 or date line is never part of a title.
+    (…通知/意见/函 …) — or the next piece plainly continues it ("…发展规划" / "》的通知") — and
+    only when the joined text ends like a title; a 文号 or date line is never part of a title,
+    and a subtitle after a complete title ("（2018—2020年）") stays a line of its own.
     """
-    lines = [t for t, _ in records]
     out: list[str] = []
     i = 0
     while i < len(records):
         text, centred = records[i]
-        if i < window and centred and _title_piece(text) and not _TITLE_END.search(text):
-            j, acc = i + 1, text
+        joined = None
+        if i < window and centred and _title_piece(text):
+            j, acc = i + 1, text.strip()
             while j < min(len(records), i + 4) and records[j][1] and _title_piece(records[j][0]):
-                acc = acc.rstrip() + records[j][0].strip()
-                j += 1
-                if _TITLE_END.search(acc):
-                    out.append(acc)
-                    i = j
+                nxt = records[j][0].strip()
+                if _TITLE_END.search(acc) and not _CONTINUES.match(nxt):
                     break
-            else:
-                out.append(text)
-                i += 1
-            continue
-        out.append(lines[i])
-        i += 1
+                acc += nxt
+                j += 1
+            if j > i + 1 and _TITLE_END.search(acc):
+                joined = acc
+        if joined is None:
+            out.append(text)
+            i += 1
+        else:
+            out.append(joined)
+            i = j
     return out
+
+
+# A piece that cannot stand alone: it closes a 《》 or a "…的通知" begun on the previous line.
+_CONTINUES = re.compile(r"^(?:[》〉”」）)]|的(?:通知|意见|决定|批复|函|复函|公告|通告))")
 
 
 def _title_piece(text: str) -> bool:
