@@ -16,6 +16,7 @@ import json
 import threading
 from typing import TYPE_CHECKING
 
+import orjson
 from sqlalchemy import DDL, Column, Integer, MetaData, String, Table, Text, event, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -76,7 +77,7 @@ def copy_records(conn, rows: list[Record]) -> None:
     with cur.copy(f"COPY search_rows ({', '.join(COLUMNS)}) FROM STDIN") as cp:
         for r in rows:
             cp.write_row((r.cid, r.doc_key, r.source, r.source_path, r.seq, r.body, r.ctx, r.path, r.day,
-                          json.dumps(r.facets, ensure_ascii=False), json.dumps(r.meta, ensure_ascii=False)))
+                          orjson.dumps(r.facets).decode(), orjson.dumps(r.meta).decode()))
 
 
 class PostgresSession:

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
 import tantivy
 
 from ..model import Document
@@ -79,7 +80,7 @@ def register_tokenizers(index: tantivy.Index) -> None:
 def to_tantivy(r: Record) -> tantivy.Document:
     fields = {"cid": r.cid, "doc_key": r.doc_key, "source": r.source, "source_path": r.source_path, "body": r.body, "ctx": r.ctx,
               "path": r.path, "day": r.day, "seq": r.seq,
-              "meta": json.dumps(r.meta, ensure_ascii=False).encode()}
+              "meta": orjson.dumps(r.meta)}
     for name, vals in r.facets.items():
         fields[f"f_{name}"] = vals or [""]
     return tantivy.Document(**fields)
