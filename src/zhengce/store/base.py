@@ -109,3 +109,26 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:
         return
     marks = ", ".join("?" * len(cols))
     conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', data)
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Serialise store creation/upgrade between processes opening one SQLite file at once.
+
+    ``create_all`` reads the catalogue and then writes in one deferred transaction; two
+    processes creating a fresh store together would fail with "database is locked" (SQLite does
+    not wait when a reader's snapshot went stale). PostgreSQL's DDL is transactional and waits.
+    """
+    db = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not db or db == ":memory:":
+        yield
+        return
+    import fcntl
+    import os
+    fd = os.open(f"{db}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
