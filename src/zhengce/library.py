@@ -61,6 +61,7 @@ class Library:
         from .extract.stages import load_stages
         self.stages: list[ExtractStage] = load_stages()
         store_base.metadata.create_all(self.engine)
+        store_base.add_missing_columns(self.engine)
 
     # -- ingest ---------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], *, force: bool = False,

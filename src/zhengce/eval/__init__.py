@@ -18,6 +18,7 @@ MEASURES = {
     "tasks": "zhengce.eval.tasks",
     "benefits": "zhengce.eval.benefits",
     "cases": "zhengce.eval.cases",
+    "references": "zhengce.eval.references",
 }
 
 
