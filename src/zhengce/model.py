@@ -32,9 +32,12 @@ class SourceText:
     path: str  # as given by the caller
     name: str  # file name, the key the eval gold uses (``source``)
     sha256: str
-    fmt: str  # txt | md | pdf | docx | html
+    fmt: str  # txt | md | pdf | docx | html | xlsx | xls | doc | wps | ofd
     encoding: str | None
     lines: list[SourceLine]
+    # The file's identity in the library: its path relative to where it was ingested from
+    # ("/"-separated), so two ``notice.txt`` in two folders are two sources. Empty means ``name``.
+    source_path: str = ""
 
 
 @dataclass(slots=True)
@@ -78,7 +81,7 @@ class Document:
     """
 
     key: str  # stable: canonical 文号 when present, else source name + "#" + ordinal
-    source: str  # file name
+    source: str  # file name (what people and the eval gold call the file)
     title: str
     short_title: str | None = None
     doc_number: str | None = None  # canonical 〔〕 form
@@ -98,6 +101,9 @@ class Document:
     raw: str = ""  # raw body text (all lines of the document)
     text: str = ""  # normalised body text
     provisions: list[Provision] = field(default_factory=list)
+    # The source's identity: path relative to the folder it was ingested from (== ``source`` for a
+    # file ingested on its own). Two files of one name in two folders differ here, not in ``source``.
+    source_path: str | None = None
 
     @property
     def year(self) -> int | None:

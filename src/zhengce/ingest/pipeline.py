@@ -34,7 +34,7 @@ def parse_source(src: SourceText) -> list[Document]:
         keys.add(key)
         level, district = level_and_district(meta["issuers"], meta["doc_number"], meta["title"])
         doc = Document(
-            key=key, source=src.name, title=meta["title"], short_title=meta["short_title"],
+            key=key, source=src.name, source_path=src.source_path or src.name, title=meta["title"], short_title=meta["short_title"],
             doc_number=meta["doc_number"], issuers=meta["issuers"], date=meta["date"],
             addressees=meta["addressees"], doc_type=meta["doc_type"], level=level, district=district,
             note=meta["note"], effective=meta["effective"], trial=meta["trial"], gazette=gazette,

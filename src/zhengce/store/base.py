@@ -20,26 +20,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
     cur.close()
 
 
-def add_missing_columns(engine: Engine) -> None:
-    """Add columns a newer version declares to tables an older version created (nullable ones only).
-
-    ``create_all`` creates missing tables but never alters existing ones; without this a library made
-    before a feature added a column could not be opened.
-    """
-    from sqlalchemy import inspect, text
-    insp = inspect(engine)
-    existing = set(insp.get_table_names())
-    with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            if table.name not in existing:
-                continue
-            have = {c["name"] for c in insp.get_columns(table.name)}
-            for col in table.columns:
-                if col.name not in have and col.nullable and not col.primary_key:
-                    ddl = col.type.compile(dialect=engine.dialect)
-                    conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{col.name}" {ddl}'))
-
-
 def make_engine(url: str) -> Engine:
     """Create an engine for ``url``; ``postgresql://`` is mapped to the psycopg 3 driver."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):

@@ -2,7 +2,11 @@
 
 A source file is the unit of ingest: re-ingesting an unchanged file (same sha256) is a no-op and
 a changed file replaces all its documents in one transaction, so a failure leaves the old
-version intact.
+version intact. A source is identified by ``source_path``, its path relative to the folder it
+was ingested from ("/"-separated; the file name for a file ingested on its own), so two
+``附件1.pdf`` in two folders are two sources; ``name`` (the file name) is what people and the
+eval gold call it and what ``documents.source`` holds. Older stores keyed sources by ``name``;
+``store.schema.upgrade`` converts them in place.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sqlalchemy import (
     Text,
     delete,
     func,
+    or_,
     select,
 )
 
@@ -32,8 +37,9 @@ from .base import metadata
 
 sources = Table(
     "sources", metadata,
-    Column("name", String(255), primary_key=True),
-    Column("path", Text, nullable=False),
+    Column("source_path", Text, primary_key=True),  # identity: path relative to the ingest root
+    Column("name", String(255), nullable=False, index=True),  # file name, for display and the eval
+    Column("path", Text, nullable=False),  # the path as given to ingest (absolute or relative)
     Column("sha256", String(64), nullable=False),
     Column("fmt", String(16), nullable=False),
     Column("encoding", String(32)),
@@ -44,7 +50,9 @@ sources = Table(
 documents = Table(
     "documents", metadata,
     Column("key", String(255), primary_key=True),
-    Column("source", String(255), ForeignKey("sources.name", ondelete="CASCADE"), nullable=False, index=True),
+    Column("source", String(255), nullable=False, index=True),  # file name (display, eval, filters)
+    Column("source_path", Text, ForeignKey("sources.source_path", ondelete="CASCADE"), nullable=False,
+           index=True),
     Column("seq", Integer, nullable=False),
     Column("title", Text, nullable=False),
     Column("short_title", Text),
@@ -100,26 +108,30 @@ references = Table(
 )
 
 
-def source_sha(conn: Connection, name: str) -> str | None:
-    return conn.execute(select(sources.c.sha256).where(sources.c.name == name)).scalar_one_or_none()
+def source_sha(conn: Connection, source_path: str) -> str | None:
+    """The sha256 stored for the source at ``source_path`` (None when it is not in the library)."""
+    stmt = select(sources.c.sha256).where(sources.c.source_path == source_path)
+    return conn.execute(stmt).scalar_one_or_none()
 
 
-def keys_elsewhere(conn: Connection, name: str, keys: list[str]) -> set[str]:
+def keys_elsewhere(conn: Connection, source_path: str, keys: Iterable[str]) -> set[str]:
     """Which of ``keys`` already belong to documents of another source file."""
+    keys = list(keys)
     if not keys:
         return set()
-    stmt = select(documents.c.key).where(documents.c.key.in_(keys)).where(documents.c.source != name)
+    stmt = (select(documents.c.key).where(documents.c.key.in_(keys))
+            .where(documents.c.source_path != source_path))
     return {r[0] for r in conn.execute(stmt)}
 
 
-def delete_source(conn: Connection, name: str) -> None:
+def delete_source(conn: Connection, source_path: str) -> None:
     """Remove a source and everything derived from it (explicitly: SQLite FKs may be off)."""
-    keys = [r[0] for r in conn.execute(select(documents.c.key).where(documents.c.source == name))]
+    keys = [r[0] for r in conn.execute(select(documents.c.key).where(documents.c.source_path == source_path))]
     for table in _dependent_tables():
         if keys:
             conn.execute(delete(table).where(table.c.doc_key.in_(keys)))
-    conn.execute(delete(documents).where(documents.c.source == name))
-    conn.execute(delete(sources).where(sources.c.name == name))
+    conn.execute(delete(documents).where(documents.c.source_path == source_path))
+    conn.execute(delete(sources).where(sources.c.source_path == source_path))
 
 
 def _dependent_tables() -> list[Table]:
@@ -129,18 +141,21 @@ def _dependent_tables() -> list[Table]:
 
 
 def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str,
-                encoding: str | None, n_lines: int, docs: Iterable[Document]) -> None:
+                encoding: str | None, n_lines: int, docs: Iterable[Document],
+                source_path: str | None = None) -> None:
     """Insert a source with its documents and provisions (caller owns the transaction).
 
+    ``source_path`` is the source's identity (default ``name``, a file ingested on its own).
     References and other extracted items are saved by their extraction stages.
     """
+    source_path = source_path or name
     conn.execute(sources.insert().values(
-        name=name, path=path, sha256=sha256, fmt=fmt, encoding=encoding, n_lines=n_lines,
+        source_path=source_path, name=name, path=path, sha256=sha256, fmt=fmt, encoding=encoding, n_lines=n_lines,
         ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
     doc_rows, prov_rows = [], []
     for seq, d in enumerate(docs):
         doc_rows.append(dict(
-            key=d.key, source=name, seq=seq, title=d.title, short_title=d.short_title,
+            key=d.key, source=name, source_path=source_path, seq=seq, title=d.title, short_title=d.short_title,
             doc_number=d.doc_number, issuers=d.issuers, date=d.date, addressees=d.addressees,
             doc_type=d.doc_type, level=d.level, district=d.district, note=d.note,
             effective=d.effective, trial=d.trial, gazette=d.gazette, category=d.category,
@@ -159,7 +174,7 @@ def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str
 def _doc(row, provs: list[Provision] | None = None) -> Document:
     m = row._mapping
     return Document(
-        key=m["key"], source=m["source"], title=m["title"], short_title=m["short_title"],
+        key=m["key"], source=m["source"], source_path=m["source_path"], title=m["title"], short_title=m["short_title"],
         doc_number=m["doc_number"], issuers=m["issuers"], date=m["date"],
         addressees=m["addressees"] or [], doc_type=m["doc_type"], level=m["level"],
         district=m["district"], note=m["note"], effective=m["effective"], trial=m["trial"],
@@ -180,10 +195,14 @@ def list_documents(conn: Connection, *, source: str | None = None, issuer: str |
                    doc_type: str | None = None, since: dt.date | None = None,
                    until: dt.date | None = None, query: str | None = None,
                    limit: int | None = None, offset: int = 0) -> list[Document]:
-    """Documents (without provisions) in source order, filtered."""
-    stmt = select(documents).order_by(documents.c.source, documents.c.seq)
+    """Documents (without provisions) in source order, filtered.
+
+    ``source`` is a file name or a source path (``a/notice.txt``): the name matches every file
+    so called, the path only that one.
+    """
+    stmt = select(documents).order_by(documents.c.source, documents.c.source_path, documents.c.seq)
     if source:
-        stmt = stmt.where(documents.c.source == source)
+        stmt = stmt.where(or_(documents.c.source == source, documents.c.source_path == source))
     if doc_type:
         stmt = stmt.where(documents.c.doc_type == doc_type)
     if since:
@@ -241,7 +260,6 @@ def cited_by(conn: Connection, doc: Document) -> list[dict]:
         conds.append(references.c.title.in_(titles))
     if not conds:
         return []
-    from sqlalchemy import or_
     stmt = select(references).where(or_(*conds)).where(references.c.doc_key != doc.key)
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
