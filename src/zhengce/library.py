@@ -7,6 +7,7 @@ transaction; an unchanged file (same sha256) is skipped.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ class IngestResult:
     source_path: str | None = None  # the source's identity (path relative to the ingest root)
     reason: str | None = None  # for "error": why, without the file name (summaries group by it)
 
+
+log = logging.getLogger(__name__)
 
 # What ``Library.ingest`` takes: a path (identity = its file name) or (path, source_path).
 SourceRef = str | Path | tuple[str | Path, str]
@@ -161,6 +164,11 @@ class Library:
         except RecursionError:
             return IngestResult(str(path), "error", error=f"{path}: 文件结构过深 (nesting too deep)",
                                 source_path=source_path, reason="文件结构过深 (nesting too deep)")
+        except Exception as e:  # a bug met on one file must not stop a folder of thousands
+            log.debug("ingest of %s failed", path, exc_info=True)
+            reason = f"处理失败 (internal error: {type(e).__name__}: {e})"
+            return IngestResult(str(path), "error", error=f"{path}: {reason}", source_path=source_path,
+                                reason=reason)
         counts: dict[str, int] = {}
         with self.engine.begin() as conn:
             store_docs.delete_source(conn, source_path)

@@ -9,20 +9,17 @@ gold's ``doc_title``) and its target has the same canonical 文号, or — when 
 ``recall`` is matched / gold; ``relation_exact`` is the share of matched gold items for which a found
 relation of that document and target carries the gold's relation (each found (document, target,
 relation) serves one gold item).
-
-A corpus file the system refuses is not an error here: its items count as missed and it is named.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from sqlalchemy import select
 
 from ..extract.docnum import canonical_doc_number, number_key
 from ..store import documents as store_docs
-from .common import Score, load_gold, normalize, ratio
+from .common import Score, fresh_library, load_gold, normalize, ratio
 
 
 def _num(s: str | None) -> str | None:
@@ -61,23 +58,8 @@ def score(gold_dir: Path, corpus_dir: Path) -> Score:
     gold = load_gold(gold_dir, "references")
     sources = {g["source"] for g in gold}
     misses: list[str] = []
-    from ..library import Library
-    with tempfile.TemporaryDirectory(prefix="zhengce-eval-") as tmp:
-        lib = Library(url=f"sqlite:///{tmp}/eval.db", data_dir=Path(tmp))
-        try:
-            paths = []
-            for name in sorted(sources):
-                p = Path(corpus_dir) / name
-                if p.is_file():
-                    paths.append(p)
-                else:
-                    misses.append(f"[file] {p}: corpus file named by the gold is missing")
-            for res in lib.ingest(paths):
-                if res.status == "error":
-                    misses.append(f"[file] {res.error}")
-            docs, refs = _found(lib, sources)
-        finally:
-            lib.engine.dispose()
+    with fresh_library(corpus_dir, sources) as lib:
+        docs, refs = _found(lib, sources)
     matched = right = 0
     used: set[tuple] = set()
     for g in gold:
