@@ -17,11 +17,7 @@ from .app import app, console, err_console
 
 @app.command("eval")
 def eval_cmd(
-<<<<<<< HEAD
-    measure: str = typer.Argument(..., help="documents | questions | tasks | benefits | cases | references | all"),
-=======
     measure: str = typer.Argument(..., help="documents | questions | tasks | benefits | cases | references | all (the measures whose gold files are present)"),
->>>>>>> main
     gold: Path = typer.Option(..., "--gold", help="Directory with the gold *.jsonl files."),
     corpus: Path = typer.Option(None, "--corpus", help="Corpus directory (default: bundled gazettes)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per measure, one per line."),
