@@ -53,6 +53,11 @@ def _rels(text: str, **kw) -> set[tuple[str | None, str]]:
      {("外商投资建筑业企业管理规定", "repeals")}),
     # beijing-gazette-2022-05.txt:127 reported history: 颁布实施了 is not this document implementing it
     ("2016年,本市颁布实施了《北京市“十三五”时期妇女发展规划》。", {("北京市“十三五”时期妇女发展规划", "cites")}),
+    # govcn content_5345291.htm the verb as a noun after the list
+    ("(二)做好《破坏性地震应急条例》和《国家破坏性地震应急预案》的落实工作。",
+     {("破坏性地震应急条例", "implements"), ("国家破坏性地震应急预案", "implements")}),
+    # govcn content_5345440.htm a reply names the 请示 it answers
+    ("冶金部《关于“九五”期间黄金经济政策的请示》收悉。", {("关于“九五”期间黄金经济政策的请示", "cites")}),
     # xicheng-gazette-2022.txt:4245 forms are not documents
     ("2.《营业执照》、《民办非企业单位登记证书》副本原件及复印件;", set()),
 ])

@@ -33,6 +33,8 @@ AFTER: list[tuple[str, re.Pattern[str]]] = [
     ("forwards", re.compile(r"^(?:转发给|转发你们|已经[^,，。]{0,16}同意[,，]现转发)")),
     # "《X》的实施细则/实施办法/实施意见" (a document that is X's implementing rules).
     ("implements", re.compile(r"^的?(?:实施细则|实施办法|实施意见|实施方案)")),
+    # govcn content_5345291 "做好《…条例》和《…预案》的落实工作" (the verb as a noun after the list).
+    ("implements", re.compile(r"^的?(?:贯彻落实|贯彻|落实|实施|执行)(?:工作|情况)")),
     # xicheng-gazette-2022.txt:1873 "以《未成年人保护法》为根本遵循"; :1561 "以《A》《B》为基本遵循";
     # beijing-private-enterprise-policies-2021q4.txt:5493 "以《…》(京社保发〔2021〕11号)为准".
     ("basis", re.compile(r"^(?:等|等文件)?为(?:根本|基本|重要)?(?:遵循|指引|指导|依据|准|准绳)")),
@@ -59,6 +61,7 @@ BEFORE: list[tuple[str, re.Pattern[str]]] = [
 # A 《…》 that ends like these names a document; forms and certificates (《开户许可证》,
 # 《西城区就业见习生活补贴申请表》, xicheng-gazette-2022.txt:4315) are not references.
 DOC_WORDS = ("法", "条例", "公约", "标准", "规范", "纲要", "目录", "协定", "协议", "议程", "安排", "宪章",
-             "准则", "通则", "要求", "纪要", "名录")
+             "准则", "通则", "要求", "纪要", "名录",
+             "请示", "建议", "答复", "复函", "议案", "提案")  # govcn content_5345440 "《关于…的请示》收悉"
 NOT_DOC = re.compile(r"(?:申请表|申请书|审批表|登记表|花名册|承诺书|委托书|许可证|登记证|证书|证明|执照|"
                      r"核定表|受理单|记录|协议书|服务协议|合同|通知书|批准书|采集表|居住证|身份证|证)$")
