@@ -91,7 +91,7 @@ class Scorer:
             got += w * own
         cov = got / self.total
         for y in self.years:
-            if y not in text and y not in context and y not in path:
+            if y not in text and y not in context and y not in path and y not in provision:
                 cov *= 0.5
         return cov
 
