@@ -102,7 +102,9 @@ class Question:
     count_word: str | None = None  # the measure word of a count question (张)
     eligibility: bool = False  # "能享受吗 / 能用吗 / 有补贴吗" about the asker's own situation
     cues: list[str] = field(default_factory=list)  # the question words matched ("什么时候"): not subjects
+    before_cue: str = ""  # the question's text up to the first cue of the main kind ("…开业")
     nouns: set[str] = field(default_factory=set)  # words tagged as nouns (subjects are nouns)
+    tags: dict[str, str] = field(default_factory=dict)  # part of speech of the question's words
 
     def needs(self, kind: str | None = None) -> re.Pattern | None:
         """The pattern an answer sentence must match to state the asked fact (None: any)."""
@@ -155,6 +157,7 @@ def analyze(question: str) -> Question:
         main = facts[1]  # "能用吗？一次补贴多少钱？": the figure is what must be stated
     m = _COUNT_WORD.search(q)
     groups = sorted({g for k, g in _GROUPS.items() if k in q})
+    tags = _tagger().tag(q)
     personal = bool(re.search(r"我|我们|我家|我妈|我爸|孩子|本人|家里", q))
     eligibility = "yesno" in facts and personal
     return Question(
@@ -162,7 +165,18 @@ def analyze(question: str) -> Question:
         places=sorted({district_of(x) for x in _DISTRICT_RE.findall(q)}), groups=groups,
         figures=[f for f in _FIGURE.findall(q) if not re.search(r"岁", f)],
         count_word=m.group(1) if m else None, eligibility=eligibility, cues=cues,
-        nouns={w for w, tag in _tagger().tag(q) if tag.startswith("n") and len(w) >= 2})
+        before_cue=_before_cue(q, main, dict(_ASK).get(facts[0]) if facts else None),
+        nouns={w for w, tag in tags if tag.startswith("n") and len(w) >= 2}, tags=dict(tags))
+
+
+def _before_cue(q: str, main: str, first_pat: re.Pattern | None) -> str:
+    """The clause of the question right before the cue of the asked kind ("开业多长时间" → "开业")."""
+    pat = dict(_ASK).get(main) or first_pat
+    m = pat.search(q) if pat else None
+    if m is None:
+        return ""
+    head = re.split(r"[，。？！,.?!；;]", q[:m.start()])[-1]
+    return head
 
 
 _TAGGER = None

@@ -176,6 +176,30 @@ def rare_missing(q: Question, sc: Scorer, c: Candidate) -> str | None:
     return None
 
 
+FOCUS_IDF = 4.5  # a word this specific right before the asked value says what the value is of
+_VALUE_KINDS = {"amount", "rate", "count", "duration", "deadline", "age", "number"}
+
+
+def focus_term(q: Question, sc: Scorer) -> str | None:
+    """The specific word that governs the asked value: the last content term before the cue
+    ("开业多长时间" → 开业, "注册资本多少" → 注册资本). Colloquial words the library never uses
+    (拿出) do not count unless a paraphrase is known."""
+    if q.fact not in _VALUE_KINDS or not q.before_cue:
+        return None
+    from .paraphrase import official_forms
+    words = sc.seg.cut(q.before_cue)
+    for w in reversed(words):
+        if w not in sc.idf or len(w) < 2 or _NUMERAL.search(w) or w in DISTRICTS:
+            continue
+        if q.tags.get(w, "n")[:1] not in ("n", "v"):
+            continue  # adverbs and adjectives (至少, 最长) qualify the value, they do not own it
+        if (sc.df.get(w, 0) > 0 and sc.idf[w] >= FOCUS_IDF) or (sc.df.get(w, 0) == 0 and official_forms(w)):
+            return w
+        if sc.df.get(w, 0) > 0:
+            return None  # the governing word is a common one: it names nothing in particular
+    return None
+
+
 def check(q: Question, sc: Scorer, c: Candidate, *, need_value: bool = True) -> Verdict:
     """All the rules above for one candidate; the first failing one names the reason."""
     if not year_ok(q, c):
@@ -190,6 +214,9 @@ def check(q: Question, sc: Scorer, c: Candidate, *, need_value: bool = True) -> 
     if pair:
         return Verdict(False, f"关于“{pair[0]}”的规定（条文所说的是“{pair[1]}”）")
     mod = modifier_missing(sc, c) or rare_missing(q, sc, c)
+    focus = focus_term(q, sc) if need_value else None
+    if not mod and focus and sc.has(focus, c.text) < 1:
+        mod = focus
     if mod:
         return Verdict(False, f"关于“{mod}”的规定")
     if need_value and not value_ok(q, c):
