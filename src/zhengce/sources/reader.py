@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..model import SourceLine, SourceText
-from . import pdf, plain, webpage, word
+from . import ofd, office, pdf, plain, spreadsheet, webpage, word
 
 Reader = Callable[[str, bytes], tuple[str, str | None, list[SourceLine]]]
 
@@ -22,9 +22,13 @@ READERS: dict[str, Reader] = {
     ".md": plain.read_markdown, ".markdown": plain.read_markdown,
     ".pdf": pdf.read_pdf,
     ".docx": word.read_docx,
+    ".doc": office.read_doc, ".wps": office.read_wps,  # through LibreOffice headless
+    ".xlsx": spreadsheet.read_xlsx, ".xlsm": spreadsheet.read_xlsx, ".xls": spreadsheet.read_xls,
+    ".et": office.read_et,
+    ".ofd": ofd.read_ofd,
     ".html": webpage.read_html, ".htm": webpage.read_html, ".xhtml": webpage.read_html,
 }
-SUPPORTED = ".txt .md .pdf .docx .html"
+SUPPORTED = ".txt .md .pdf .docx .doc .wps .xlsx .xls .et .ofd .html"
 
 
 def read_source(path: str | Path) -> SourceText:
