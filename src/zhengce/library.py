@@ -2,7 +2,9 @@
 
 Every face (CLI, API, web, eval) goes through it, so they stay in step. Ingest is atomic per
 file: parse and extract outside the transaction, then replace the file's rows in one
-transaction; an unchanged file (same sha256) is skipped.
+transaction; an unchanged file (same sha256) is skipped. The search index is part of ingest:
+the Library opens its search backend itself (``search_index``, chosen by the store URL) and
+feeds it every committed file; an ingest returns with the index committed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from . import settings
 from .errors import SourceError, ZhengceError
 from .model import Document, SourceText
 from .store import base as store_base
+from .store import dictionary as _search_terms  # noqa: F401  (table on metadata)
 from .store import documents as store_docs
 from .store import schema as store_schema
 
@@ -116,6 +119,15 @@ class Library:
         from .extract.stages import load_stages
         self.stages: list[ExtractStage] = load_stages()
         store_schema.upgrade(self.engine)  # create_all, after converting a store of an older version
+        self._search_index = None
+
+    @property
+    def search_index(self):
+        """The search backend of this library (``zhengce.search.backend``), opened on first use."""
+        if self._search_index is None:
+            from .search.backend import open_backend
+            self._search_index = open_backend(self)
+        return self._search_index
 
     # -- ingest ---------------------------------------------------------------------------
     def ingest(self, paths: Iterable[SourceRef], *, force: bool = False,
@@ -126,22 +138,36 @@ class Library:
         POST_INGEST hooks get the file names (``Document.source``) of the changed sources.
         """
         results, changed = [], []
-        for item in paths:
-            path, source_path = source_identity(item, root)
-            r = self.ingest_file(path, force=force, source_path=source_path)
-            results.append(r)
-            if r.status == "ingested" and path.name not in changed:
-                changed.append(path.name)
-            if progress:
-                progress(r)
+        index = self.search_index.session()
+        try:
+            for item in paths:
+                path, source_path = source_identity(item, root)
+                r = self.ingest_file(path, force=force, source_path=source_path, index=index)
+                results.append(r)
+                if r.status == "ingested" and path.name not in changed:
+                    changed.append(path.name)
+                if progress:
+                    progress(r)
+        finally:
+            index.close()
         if changed:
             for hook in POST_INGEST:
                 hook(self, changed)
         return results
 
     def ingest_file(self, path: str | Path, *, force: bool = False,
-                    source_path: str | None = None) -> IngestResult:
-        """Ingest one file as the source ``source_path`` (default: its file name)."""
+                    source_path: str | None = None, index=None) -> IngestResult:
+        """Ingest one file as the source ``source_path`` (default: its file name).
+
+        ``index`` is an open search-index session (``Library.ingest`` passes one; else the file
+        opens and commits its own).
+        """
+        if index is None:
+            session = self.search_index.session()
+            try:
+                return self.ingest_file(path, force=force, source_path=source_path, index=session)
+            finally:
+                session.close()
         from .ingest import parse_source
         from .sources import read_source
         source_path = source_path or Path(path).name
@@ -170,7 +196,11 @@ class Library:
             return IngestResult(str(path), "error", error=f"{path}: {reason}", source_path=source_path,
                                 reason=reason)
         counts: dict[str, int] = {}
-        with self.engine.begin() as conn:
+        with store_base.write_transaction(self.engine) as conn:
+            store_docs.lock_source(conn, source_path)
+            if not force and store_docs.source_sha(conn, source_path) == src.sha256:
+                # another process ingested this very version while we parsed it
+                return IngestResult(str(path), "unchanged", source_path=source_path)
             store_docs.delete_source(conn, source_path)
             store_docs.save_source(conn, name=src.name, path=str(path), sha256=src.sha256,
                                    fmt=src.fmt, encoding=src.encoding, n_lines=len(src.lines),
@@ -178,6 +208,8 @@ class Library:
             for doc, name, items, save in extracted:
                 save(conn, doc, items)
                 counts[name] = counts.get(name, 0) + len(items)
+            index.in_transaction(conn, source_path, src.sha256, docs)
+        index.committed(source_path, src.sha256, docs)
         return IngestResult(str(path), "ingested", documents=len(docs), source_path=source_path,
                             provisions=sum(len(d.provisions) for d in docs), counts=counts)
 

@@ -207,8 +207,12 @@ def _opens_document(t: str, texts: list[str], idx: int) -> bool:
 _UNITS_END = re.compile(r"\((?:主要)?(?:责任|牵头|配合|协办|主责)单位[:：][^()]*\)$")
 
 
-def build_blocks(lines: list[SourceLine]) -> list[Block]:
-    """Join raw lines into logical blocks, repairing page breaks on the way."""
+def build_blocks(lines: list[SourceLine], paragraphs: bool = False) -> list[Block]:
+    """Join raw lines into logical blocks, repairing page breaks on the way.
+
+    ``paragraphs``: every line is already a whole paragraph (a web page's ``<p>``), so no
+    line is joined to the next — there are no page breaks to repair.
+    """
     cleaned: list[tuple[SourceLine, str, str]] = []
     in_bold = False  # inside a "**…" run that closes on a later line (a bold title over lines)
     for li in lines:
@@ -249,7 +253,9 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
             cur_text = cur_text[:-1] + t[1:]
             gap = False
             continue
-        if cur is not None and style == "b" and cur.style == "b":
+        if paragraphs:
+            join = False
+        elif cur is not None and style == "b" and cur.style == "b":
             join = True  # a title set in bold over several lines
         else:
             # In a hard-wrapped file a short last line ends a prose paragraph (not a title's first line).

@@ -7,6 +7,12 @@ was ingested from ("/"-separated; the file name for a file ingested on its own),
 ``附件1.pdf`` in two folders are two sources; ``name`` (the file name) is what people and the
 eval gold call it and what ``documents.source`` holds. Older stores keyed sources by ``name``;
 ``store.schema.upgrade`` converts them in place.
+
+``source_log`` is the store's generation counter: every transaction that replaces or removes a
+source appends a row (its ``gen`` is the new generation, ``source`` its ``source_path``) in the
+same transaction. Derived indexes outside the database (the tantivy search index) remember the
+generation they reflect and replay the sources logged since, so a crash between the store
+commit and the index commit is repaired by the next reader or writer.
 """
 
 from __future__ import annotations
@@ -92,6 +98,13 @@ provisions = Table(
     Column("header", JSON),
 )
 
+source_log = Table(
+    "source_log", metadata,
+    Column("gen", Integer, primary_key=True, autoincrement=True),
+    Column("source", Text, nullable=False),  # source_path
+    Column("sha256", String(64)),  # None: the source was removed
+)
+
 references = Table(
     "doc_references", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -108,6 +121,13 @@ def source_sha(conn: Connection, source_path: str) -> str | None:
     """The sha256 stored for the source at ``source_path`` (None when it is not in the library)."""
     stmt = select(sources.c.sha256).where(sources.c.source_path == source_path)
     return conn.execute(stmt).scalar_one_or_none()
+
+
+def lock_source(conn: Connection, source_path: str) -> None:
+    """Serialise writers of one source inside their transactions (PostgreSQL; SQLite writers
+    are serialised already by BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(n)s))", {"n": source_path})
 
 
 def keys_elsewhere(conn: Connection, source_path: str, keys: Iterable[str]) -> set[str]:
@@ -127,7 +147,45 @@ def delete_source(conn: Connection, source_path: str) -> None:
         if keys:
             conn.execute(delete(table).where(table.c.doc_key.in_(keys)))
     conn.execute(delete(documents).where(documents.c.source_path == source_path))
-    conn.execute(delete(sources).where(sources.c.source_path == source_path))
+    if conn.execute(delete(sources).where(sources.c.source_path == source_path)).rowcount:
+        conn.execute(source_log.insert().values(source=source_path, sha256=None))
+
+
+def generation(conn: Connection) -> int:
+    """The store's generation: grows with every committed change of a source (0: empty).
+
+    Plain SQL: every search asks, and the statement compiler would cost more than the query.
+    """
+    return conn.exec_driver_sql("SELECT max(gen) FROM source_log").scalar_one() or 0
+
+
+def changes_since(conn: Connection, gen: int) -> tuple[int, dict[str, str | None]]:
+    """(generation, {source_path: sha256 of its latest version, None if removed}) logged after ``gen``."""
+    latest: dict[str, str | None] = {}
+    top = gen
+    for g, name, sha in conn.execute(select(source_log.c.gen, source_log.c.source, source_log.c.sha256)
+                                     .where(source_log.c.gen > gen).order_by(source_log.c.gen)):
+        latest[name] = sha
+        top = g
+    return top, latest
+
+
+def source_shas(conn: Connection) -> dict[str, str]:
+    """{source_path: sha256} of every source."""
+    return dict(conn.execute(select(sources.c.source_path, sources.c.sha256)).all())
+
+
+def documents_of_source(conn: Connection, source_path: str) -> list[Document]:
+    """All documents of one source with their provisions, in two queries."""
+    docs = [_doc(r) for r in conn.execute(
+        select(documents).where(documents.c.source_path == source_path).order_by(documents.c.seq))]
+    if not docs:
+        return []
+    by_key = {d.key: d for d in docs}
+    for r in conn.execute(select(provisions).where(provisions.c.doc_key.in_(list(by_key)))
+                          .order_by(provisions.c.doc_key, provisions.c.seq)):
+        by_key[r.doc_key].provisions.append(_prov(r))
+    return docs
 
 
 def _dependent_tables() -> list[Table]:
@@ -148,6 +206,7 @@ def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str
     conn.execute(sources.insert().values(
         source_path=source_path, name=name, path=path, sha256=sha256, fmt=fmt, encoding=encoding, n_lines=n_lines,
         ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+    conn.execute(source_log.insert().values(source=source_path, sha256=sha256))
     doc_rows, prov_rows = [], []
     for seq, d in enumerate(docs):
         doc_rows.append(dict(
