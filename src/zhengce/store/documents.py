@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 
 from ..model import Document, Provision
-from .base import metadata
+from .base import bulk_insert, metadata
 
 sources = Table(
     "sources", metadata,
@@ -119,6 +119,10 @@ references = Table(
     Column("doc_number", String(128), index=True),
     Column("raw", Text, nullable=False),
     Column("repeal", Boolean, nullable=False, default=False),
+    Column("relation", String(16), index=True),  # repeals | amends | … | cites (extract.references.RELATIONS)
+    Column("alias", Text),
+    Column("context", Text),
+    Column("self_ref", Boolean),
 )
 
 
@@ -227,10 +231,8 @@ def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str
                 cid=p.cid, doc_key=d.key, seq=p.seq, level=p.level, label=p.label,
                 heading=p.heading, kind=p.kind, parent=p.parent, raw=p.raw, text=p.text,
                 line_start=p.line_start, line_end=p.line_end, cells=p.cells, header=p.header))
-    if doc_rows:
-        conn.execute(documents.insert(), doc_rows)
-    if prov_rows:
-        conn.execute(provisions.insert(), prov_rows)
+    bulk_insert(conn, documents, doc_rows)
+    bulk_insert(conn, provisions, prov_rows)
 
 
 def _doc(row, provs: list[Provision] | None = None) -> Document:
