@@ -208,3 +208,77 @@ def test_own_gold_set_scores(own_pages, tmp_path):
     score = json.loads(r.output.strip().splitlines()[-1])
     assert score["n"] == 3
     assert all(score[k] == 1.0 for k in ("recall", "precision", "doc_number", "date", "issuers", "body")), score
+
+
+BLOCK_STYLES = {
+    # the block's fields for xicheng-gazette-2022.txt:3122-3200 (西民发〔2022〕2号), as portals lay them out
+    "dl": "<dl><dt>索引号</dt><dd>11110102MB0123456K/2022-00003</dd><dt>发文机关</dt><dd>北京市西城区民政局</dd>"
+          "<dt>成文日期</dt><dd>2022年01月29日</dd><dt>主题分类</dt><dd>民政</dd></dl>",
+    "p-lines-inside-article": "<p>索引号：11110102MB0123456K/2022-00003</p><p>发文机关：北京市西城区民政局</p>"
+                              "<p>成文日期：2022-01-29</p><p>主题分类：民政</p>",
+    "spans-in-one-line": "<div><span>索引号：11110102MB0123456K/2022-00003</span><span>发文机关：北京市西城区民政局</span>"
+                         "<span>成文日期：2022年1月29日</span><span>主题分类：民政</span></div>",
+    "label-space-value": "<ul><li><b>索引号</b> <i>11110102MB0123456K/2022-00003</i></li><li><b>发文机关</b> "
+                         "<i>北京市西城区民政局</i></li><li><b>成文日期</b> <i>2022年1月29日</i></li>"
+                         "<li><b>主题分类</b> <i>民政</i></li></ul>",
+}
+
+
+@pytest.mark.parametrize("style", BLOCK_STYLES)
+def test_block_styles_of_other_portals(style, tmp_path):
+    block = BLOCK_STYLES[style]
+    inside = style.endswith("inside-article")
+    article = (block if inside else "") + article_html(corpus_lines(3122, 3200), 3)
+    f = tmp_path / "index.html"
+    f.write_text(f"<html><body><div class='nav'><a href='/'>首页</a> <a href='/z'>政务公开</a></div>"
+                 f"<div class='article'>{article}</div>{'' if inside else block}</body></html>", encoding="utf-8")
+    src = read_source(f)
+    assert src.meta["index_no"] == "11110102MB0123456K/2022-00003" and src.meta["subject"] == "民政"
+    assert src.meta["issuers"] == "北京市西城区民政局"
+    assert not any("索引号" in s.text for s in src.lines)  # the block is data, not article text
+    [doc] = parse_source(src)
+    assert doc.date.isoformat() == "2022-01-29" and doc.subject == "民政"
+
+
+# -- the block in a page's text renderings (Ctrl-A copy, browser print to PDF) -------------------
+COPIED = [  # content_5351624.htm as Chromium's innerText of the whole page gives it (first lines)
+    "统计", "中国政府网 | 政策 | 信息公开", "首页 > 政策 > 国务院文件",
+    "索 引 号：\t000014349/2004-00206\t主题分类：\t卫生、体育\\体育",
+    "发文机关：\t国务院办公厅\t成文日期：\t2004年04月17日",
+    "标　　题：\t国务院办公厅关于同意以哈尔滨市名义申办2009年第二十四届世界大学生冬季运动会的复函",
+    "发文字号：\t国办函〔2004〕36号\t发布日期：\t2018年12月24日", "主 题 词：\t\t\t", "", "",
+    "国务院办公厅关于同意以哈尔滨市名义", "申办2009年第二十四届世界", "大学生冬季运动会的复函"]
+PRINTED = [  # the same page printed to PDF by Chromium: labels broken by the cell width, Kangxi radicals
+    "统计", "中国政府⽹ | 政策 | 信息公开", "索  引", "号：", "000014349/2004-00206 主题分",
+    "类： 卫⽣、体育 \\ 体育", "发⽂机", "关： 国务院办公厅 成⽂⽇ 期： 2004 年 04 ⽉ 17 ⽇", "标\u2003\u2003", "题：",
+    "国务院办公厅关于同意以哈尔滨市名义申办 2009 年第⼆⼗四届世界⼤学⽣冬季运动", "会的复函", "发⽂字",
+    "号： 国办函〔 2004 〕 36 号 发布⽇ 期： 2018 年 12 ⽉ 24 ⽇", "主  题", "词：",
+    "国务院办公厅关于同意以哈尔滨市名义"]
+
+
+@pytest.mark.parametrize("lines", [COPIED, PRINTED], ids=["copied", "printed"])
+def test_block_in_text_renderings(lines):
+    from zhengce.ingest.pagemeta import block_date, block_doc_number
+    from zhengce.sources.htmlmeta import read_text_block
+    meta, used = read_text_block(lines)
+    assert meta["index_no"] == "000014349/2004-00206" and meta["issuers"] == "国务院办公厅"
+    assert block_date(meta["date"]).isoformat() == "2004-04-17"
+    assert block_date(meta["published"]).isoformat() == "2018-12-24"
+    assert block_doc_number(meta["doc_number"]) == "国办函〔2004〕36号"
+    assert re.sub(r"\s", "", meta["title"]) == "国务院办公厅关于同意以哈尔滨市名义申办2009年第二十四届世界大学生冬季运动会的复函"
+    assert "keywords" not in meta  # empty 主题词: the article's first line is not taken for it
+    assert lines.index("统计") not in used and len(lines) - 1 not in used
+
+
+def test_copied_page_text_takes_the_block_and_keeps_the_signed_date(tmp_path):
+    # the copied page's article, its signature date written in Arabic numerals here (the page signs
+    # 二〇〇四年四月二十七日; reading Chinese numerals is the document-forms work)
+    f = tmp_path / "content_5351624.txt"
+    f.write_text("\n".join(COPIED + ["", "国办函〔2004〕36号", "", "黑龙江省人民政府，教育部、外交部、财政部、体育总局：", "",
+                                     "同意以哈尔滨市名义申办2009年第二十四届世界大学生冬季运动会。", "", "国务院办公厅",
+                                     "2004年4月27日"]), encoding="utf-8")
+    src = read_source(f)
+    assert src.meta["subject"] == "卫生、体育\\体育"
+    [doc] = parse_source(src)
+    assert doc.date.isoformat() == "2004-04-27" and doc.published.isoformat() == "2018-12-24"
+    assert doc.notes == ["成文日期：正文落款为 2004-04-27，信息公开栏为 2004-04-17，以正文落款为准"]

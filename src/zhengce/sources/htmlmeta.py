@@ -16,6 +16,7 @@ parses and reconciles it with what the body itself says.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # canonical field → labels sites use for it (whitespace inside a label is ignored: "索 引 号")
@@ -40,6 +41,10 @@ LABEL_COLON = re.compile(rf"(?<![\u4e00-\u9fff])({_SPACED})\s*[:：]\s*")
 LABEL_ONLY = re.compile(rf"^\s*({_SPACED})\s*[:：]?\s*$")
 # a label and its value in one run, separated by a space only ("索引号 000014349/2019-00002")
 LABEL_SPACE = re.compile(rf"^\s*({_SPACED})\s+(?=\S)")
+# Marks where an inline element began inside a run: "…民政局<span>成文日期：" may start a label
+# there, though a label right after a Chinese character never does otherwise. It is whitespace
+# to ``\s`` (str.isspace), so label patterns and value cleaning treat it as a space.
+INLINE_EDGE = "\x1f"
 MIN_FIELDS = 3
 WINDOW = 40  # runs: the fields of one block sit within this many runs of each other
 _WS = re.compile(r"\s+")
@@ -117,7 +122,12 @@ def _first_cluster(found: list[tuple[int, str, str, int]]) -> list[tuple[int, st
 
 
 def clean_value(value: str) -> str:
-    """A value as shown: whitespace collapsed, a trailing separator ("|", "；") dropped."""
+    """A value as shown: whitespace collapsed, a trailing separator ("|", "；") dropped.
+
+    A line or cell break between two Chinese characters (a long title wrapped in its cell)
+    joins them without a space.
+    """
+    value = re.sub(rf"(?<=[\u4e00-\u9fff]){INLINE_EDGE}+(?=[\u4e00-\u9fff])", "", value)
     v = _WS.sub(" ", value.replace("\u3000", " ")).strip()
     return v.strip("|｜;；,， ")
 
@@ -135,3 +145,57 @@ def head_meta(tree) -> dict[str, str]:
         if key and content and key not in out:
             out[key] = content
     return out
+
+
+TEXT_HEAD = 80  # lines: a copied or printed page states its block near the top
+TEXT_GAP = 160  # characters: fields of one block follow each other closely
+# In a text rendering a label is a whole cell ("索引号\t…") or ends in a colon; a PDF may break
+# it over lines ("发⽂机" / "关："), which the head joined with INLINE_EDGE keeps matchable.
+_TEXT_LABEL = re.compile(rf"(?<![\u4e00-\u9fff])({_SPACED})(?:\s*[:：]|(?=\x1f))")
+
+
+def read_text_block(texts: list[str]) -> tuple[dict[str, str], set[int]]:
+    """The block in a page's text rendering (copied with Ctrl-A, printed to PDF), and its lines.
+
+    There each field is text: "索 引 号：\t000014349/2004-00206\t主题分类：\t卫生、体育\\体育" (tab
+    cells), "发文机关： 国务院办公厅 成文日期： 2004年04月17日" (spaces), or a PDF's "索  引" / "号："
+    (a label broken by the cell width). The first ``TEXT_HEAD`` lines are joined (NFKC, so the
+    Kangxi radicals of CJK PDF fonts read as ideographs) and scanned for labels; a value runs to
+    the next label. Returns the block and the indexes of the lines it spans.
+    """
+    head = [unicodedata.normalize("NFKC", t).replace("\t", INLINE_EDGE) for t in texts[:TEXT_HEAD]]
+    starts, pos = [], 0
+    for t in head:
+        starts.append(pos)
+        pos += len(t) + 1
+    joined = INLINE_EDGE.join(head)
+    hits = list(_TEXT_LABEL.finditer(joined))
+    groups: list[list[re.Match[str]]] = []
+    for h in hits:
+        if groups and h.start() - groups[-1][-1].end() <= TEXT_GAP:
+            groups[-1].append(h)
+        else:
+            groups.append([h])
+    group = next((g for g in groups if len({field_key(h.group(1)) for h in g}) >= MIN_FIELDS), None)
+    if group is None:
+        return {}, set()
+    block: dict[str, str] = {}
+    end = group[-1].end()
+    for k, h in enumerate(group):
+        if k + 1 < len(group):
+            stop = group[k + 1].start()
+        else:  # the last value: the rest of its line only — the next line may be the article's title
+            li = _line_of(starts, h.end())
+            stop = starts[li] + len(head[li])
+        end = max(end, stop)
+        value = clean_value(joined[h.end():stop])
+        key = field_key(h.group(1))
+        if value and key not in block:
+            block[key] = value
+    first_line, last_line = _line_of(starts, group[0].start()), _line_of(starts, max(end - 1, 0))
+    return block, set(range(first_line, last_line + 1))
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    import bisect
+    return max(0, bisect.bisect_right(starts, offset) - 1)

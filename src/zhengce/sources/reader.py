@@ -30,6 +30,7 @@ READERS: dict[str, Reader] = {
     ".ofd": ofd.read_ofd,
     ".html": webpage.read_html, ".htm": webpage.read_html, ".xhtml": webpage.read_html,
 }
+TEXT_RENDERINGS = {"txt", "md", "pdf", "docx"}
 SUPPORTED = ".txt .md .pdf .docx .doc .wps .xlsx .xls .et .ofd .html"
 
 
@@ -60,6 +61,12 @@ def read_source(path: str | Path) -> SourceText:
         raise SourceError(where, "文件中没有可读取的文字 (no text found)",
                           hint="扫描件请先做文字识别" if fmt == "pdf" else None)
     meta = dict(rest[0]) if rest and rest[0] else {}
+    if not meta and fmt in TEXT_RENDERINGS:
+        # A page copied or printed from a site carries the block as text: read it as data, as
+        # for the page itself. Its lines stay: they stand before the title, where they keep the
+        # site's navigation apart from it, and the text is what the file says.
+        from .htmlmeta import read_text_block
+        meta, _ = read_text_block([li.text for li in lines])
     return SourceText(where, p.name, hashlib.sha256(data).hexdigest(), fmt, encoding, lines, meta=meta)
 
 

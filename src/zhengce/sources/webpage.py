@@ -1,12 +1,23 @@
-"""HTML: visible text of the page, one line per block element, tables as tab-separated rows.
+"""HTML: the article of a page, one line per paragraph, data tables as tab-separated rows.
 
-Government sites publish 公文 as HTML pages wrapped in navigation and scripts; those
-(``script``, ``style``, ``nav`` and friends) are dropped. The DOM is walked iteratively (no
-recursion), so a page nested 100k levels deep costs time linear in its size. Whitespace
-collapses the way a browser collapses it (ASCII whitespace only: the full-width indent
-U+3000 of Chinese typesetting is content), ``<br>`` and block ends break lines, ``<pre>`` keeps
-its lines. A table row becomes cells joined by tabs; a cell of several paragraphs becomes
-``<p>…</p> <p>…</p>`` as in the corpus TSV; tables nested inside a cell are flattened into it.
+Government sites publish a 公文 inside navigation, breadcrumbs, share/QR widgets, scripts and a
+footer, often all laid out with nested ``<table>``s. ``read_page`` does, in order:
+
+1. the page's 政府信息公开 metadata block is read from its text runs (``htmlmeta``) — data passed
+   to ingest beside the lines, never article text;
+2. the article element is found by measurement (``article``: where the sentence punctuation is),
+   so whatever lies outside it — navigation, footers, sidebars — is dropped without a tag list;
+3. the article is walked: scripts, hidden parts and clusters of short links (share bars) are
+   skipped; tables judged layout (``layout.is_data_table``) read as ordinary blocks, data tables
+   give one tab-separated row per ``<tr>`` (a cell of several paragraphs becomes
+   ``<p>…</p> <p>…</p>`` as in the corpus TSV);
+4. a title split over centred ``<p>``s is rejoined; a title standing outside the article (an
+   ``<h1>`` above it) is put first.
+
+The DOM is walked iteratively (no recursion), so a page nested 100k levels deep costs time
+linear in its size. Whitespace collapses the way a browser collapses it (ASCII whitespace only:
+the full-width indent U+3000 of Chinese typesetting is content; trailing padding is not), ``<br>``
+and block ends break lines, ``<pre>`` keeps its lines.
 """
 
 from __future__ import annotations
@@ -139,6 +150,8 @@ def text_runs(start) -> list[htmlmeta.Run]:
             parents[node.mem_id] = owner[-1]
             owner.append(node.mem_id)
             stack.append((node, True))
+        else:  # <span>索引号：…</span><span>发文机关：…</span>: a boundary a label may start at
+            buf.append(htmlmeta.INLINE_EDGE)
         kids = []
         child = node.child
         while child is not None:
