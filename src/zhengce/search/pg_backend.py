@@ -84,9 +84,13 @@ def copy_records(conn, rows: list[Record]) -> None:
                           orjson.dumps(r.facets).decode(), orjson.dumps(r.meta).decode()))
 
 
+ANALYZE_AFTER_FILES = 50  # a bulk ingest refreshes the planner's statistics (GIN vs seq scan)
+
+
 class PostgresSession:
     def __init__(self, backend: PostgresBackend):
         self.b = backend
+        self.files = 0
 
     def in_transaction(self, conn, source: str, sha: str, docs: list[Document]) -> None:
         words, pairs = harvest(docs)
@@ -96,6 +100,7 @@ class PostgresSession:
         conn.execute(search_rows.delete().where(search_rows.c.source_path == source))
         seg = self.b.dictionary.segmenter
         copy_records(conn, [r for d in docs for r in records(seg, d, sha)])
+        self.files += 1
 
     def committed(self, source: str, sha: str, docs: list[Document]) -> None:
         pass
@@ -105,7 +110,10 @@ class PostgresSession:
             conn.execute(search_rows.delete().where(search_rows.c.source_path == source))
 
     def close(self) -> None:
-        pass
+        if self.files >= ANALYZE_AFTER_FILES:
+            with self.b.library.engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE search_rows")
+                conn.commit()
 
 
 class PostgresBackend:
