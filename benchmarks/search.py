@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import random
 import re
 import resource
@@ -35,8 +34,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from zhengce.library import Library  # noqa: E402
 from zhengce.search import engine as _engine  # noqa: E402,F401  (import now: edits during a run are not picked up)
 from zhengce.search import search  # noqa: E402
-from zhengce.search.index import _register, build_schema, index_dir, store_signature  # noqa: E402
+from zhengce.search.records import Record  # noqa: E402
 from zhengce.search.segment import STOPWORDS, Segmenter  # noqa: E402
+from zhengce.search.tantivy_backend import build_schema, register_tokenizers, to_tantivy  # noqa: E402
 from zhengce.text import normalize  # noqa: E402
 
 ISSUERS = ["北京市人民政府", "北京市人民政府办公厅", "北京市西城区人民政府", "北京市西城区人民政府办公室",
@@ -81,10 +81,10 @@ def main() -> None:
 
     # Each provision: 1-3 sentences; doc = 50 provisions with one issuer/type/date.
     lib = Library(url=f"sqlite:///{tmp}/bench.db", data_dir=tmp)
-    path = index_dir(lib)
+    path = lib.search_index.dir
     path.mkdir(parents=True)
     index = tantivy.Index(build_schema(), path=str(path))
-    _register(index)
+    register_tokenizers(index)
     writer = index.writer(heap_size=512_000_000, num_threads=2)
     fts = sqlite3.connect(tmp / "fts.db")
     fts.execute("PRAGMA journal_mode=OFF")
@@ -106,11 +106,11 @@ def main() -> None:
         body = " ".join(toks[j] for j in ids)
         cid = f"bench〔{d}〕/{i % 50}"
         meta = {"title": f"关于印发第{d}号文件的{dtype}", "issuers": [issuer], "date": date.isoformat(),
-                "path": [], "text": text, "raw": None, "ls": i, "le": i, "kind": "paragraph"}
-        writer.add_document(tantivy.Document(
-            cid=cid, doc_key=f"bench{d}", source="bench", body=body, ctx="", path="", issuer=[issuer], doc_number="",
-            doc_type=dtype, level="", district="", day=day, year=day // 10000,
-            meta=json.dumps(meta, ensure_ascii=False).encode(), seq=i))
+                "path": [], "text": text, "raw": None, "ls": i, "le": i, "kind": "paragraph",
+                "doc_number": None, "doc_type": dtype, "sha": ""}
+        facets = {"issuer": [issuer], "doc_type": [dtype], "year": [str(date.year)], "doc_number": [],
+                  "level": [], "district": []}
+        writer.add_document(to_tantivy(Record(cid, f"bench{d}", "bench", i, body, "", "", day, facets, meta)))
         batch.append((body, issuer, day, cid))
         if len(batch) >= 50_000:
             fts.executemany("INSERT INTO p VALUES (?,?,?,?)", batch)
@@ -120,8 +120,7 @@ def main() -> None:
     fts.commit()
     writer.commit()
     writer.wait_merging_threads()
-    (path / "dictionary.json").write_text(json.dumps({"words": [], "pairs": []}), encoding="utf-8")
-    (path / "manifest.json").write_text(json.dumps({"signature": list(store_signature(lib))}), encoding="utf-8")
+    lib.search_index._write_state(0)  # the index reflects the (empty) store's generation 0
     print(f"built {args.size:,} provisions (tantivy + FTS5) in {time.perf_counter() - t0:.1f}s, RSS {rss_mb():.0f} MB")
 
     # Queries: 2-4 content words of one corpus sentence; a third filtered by issuer, a third by date.

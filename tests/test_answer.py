@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from zhengce.answer import ABSTAIN_PREFIX, ask
-from zhengce.answer.compose import asked_unit
 from zhengce.answer.llm import citations_ok
+from zhengce.answer.question import analyze
 
 from conftest import corpus_file
 
@@ -37,7 +37,7 @@ def lib(tmp_path_factory):
     ("几月几号开始采集？", "5月31日前", "2022年"),
 ])
 def test_asked_unit(question, stated, not_stated):
-    unit = asked_unit(question)
+    unit = analyze(question).needs()
     assert unit is not None
     assert unit.search(stated) and not unit.search(not_stated)
 

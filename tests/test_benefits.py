@@ -61,7 +61,7 @@ CONDITIONS = [
      {("age", "between", "[60, 79]"), ("assistance", "has_any", "['低保', '低收入']"), ("lives_alone", "is_true", "True")}),
     # xicheng-gazette-2022.txt:3728: 本区 resolves to the document's district
     ("签约养老家庭照护床位的本区户籍重度失能老年人或重度残疾老年人",
-     {("hukou", "eq", "西城区"), ("disability", "in", "['severe']")}),
+     {("hukou", "eq", "西城区"), ("disability", "in", "['severe']"), ("age", "ge", "60")}),
 ]
 
 

@@ -72,8 +72,9 @@ def test_ingest_bad_file_one_error_line_exit_1(tmp_path, bad_name, content):
     good = CORPUS / "beijing-business-environment-plan-2021.txt"
     r = runner.invoke(app, ["ingest", str(good), str(bad)])
     assert r.exit_code == 1
-    errors = r.stderr.strip().splitlines()
+    errors = [line for line in r.stderr.splitlines() if line.startswith("错误")]
     assert len(errors) == 1 and str(bad) in errors[0], r.stderr
+    assert "2 个文件: 收录 1" in r.stderr and "拒收 1" in r.stderr  # the summary, on stderr
     assert "Traceback" not in r.output
     assert r.stdout.splitlines() == [line for line in r.stdout.splitlines() if good.name in line]
     assert len(r.stdout.splitlines()) == 1  # the good file still went in

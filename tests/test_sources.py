@@ -297,7 +297,7 @@ def test_cli_ingest_reports_each_bad_file_in_one_line(tmp_path):
                           env={**os.environ, "COLUMNS": "500"})  # rich wraps piped output at 80 columns
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
-    err_lines = [x for x in proc.stderr.splitlines() if x.strip()]
+    err_lines = [x for x in proc.stderr.splitlines() if x.startswith("错误")]  # the summary follows them
     for name, (_, words) in bad.items():
         mine = [x for x in err_lines if name in x]
         assert len(mine) == 1 and words in mine[0], (name, mine)

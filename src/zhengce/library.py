@@ -2,11 +2,15 @@
 
 Every face (CLI, API, web, eval) goes through it, so they stay in step. Ingest is atomic per
 file: parse and extract outside the transaction, then replace the file's rows in one
-transaction; an unchanged file (same sha256) is skipped.
+transaction; an unchanged file (same sha256) is skipped. The search index is part of ingest:
+the Library opens its search backend itself (``search_index``, chosen by the store URL) and
+feeds it every committed file; an ingest returns with the index committed.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +19,11 @@ from sqlalchemy import Engine
 
 from . import settings
 from .errors import SourceError, ZhengceError
-from .model import Document
+from .model import Document, SourceText
 from .store import base as store_base
+from .store import dictionary as _search_terms  # noqa: F401  (table on metadata)
 from .store import documents as store_docs
+from .store import schema as store_schema
 
 
 @dataclass
@@ -28,6 +34,31 @@ class IngestResult:
     provisions: int = 0
     error: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    source_path: str | None = None  # the source's identity (path relative to the ingest root)
+    reason: str | None = None  # for "error": why, without the file name (summaries group by it)
+
+
+log = logging.getLogger(__name__)
+
+# What ``Library.ingest`` takes: a path (identity = its file name) or (path, source_path).
+SourceRef = str | Path | tuple[str | Path, str]
+
+
+def source_identity(item: SourceRef, root: str | Path | None = None) -> tuple[Path, str]:
+    """``(path, source_path)``: a file is known by its path relative to where it was ingested from.
+
+    Relative to ``root`` when given (the folder of ``zhengce ingest DIR``), else its own name,
+    so a file ingested on its own, and every eval corpus file, keeps its name as its identity.
+    """
+    if isinstance(item, tuple):
+        return Path(item[0]), item[1]
+    p = Path(item)
+    if root is not None:
+        try:
+            return p, p.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return p, p.name
 
 
 # Extraction stages: (name, extract(doc) -> list, save(conn, doc, items) -> None).
@@ -53,6 +84,33 @@ def rekey(doc: Document, key: str) -> None:
         p.parent = move(p.parent)
 
 
+def distinct_keys(conn, src: SourceText, docs: list[Document]) -> None:
+    """Rekey documents whose key another source already holds (a compilation's reprint, or
+    ``notice#1`` of a second ``notice.txt``): ``key@stem``, then ``key@dir-stem``, then ``~2``….
+
+    A key this same source held before is kept, so re-ingesting a changed file keeps its keys.
+    Keys never contain "/" (a citation id is key + "/" + numbering path).
+    """
+    taken = store_docs.keys_elsewhere(conn, src.source_path, [d.key for d in docs])
+    if not taken:
+        return
+    used = {d.key for d in docs}
+    stem = Path(src.name).stem
+    slug = re.sub(r"\.[^./]+$", "", src.source_path or src.name).replace("/", "-")
+    for d in docs:
+        if d.key not in taken:
+            continue
+        base, new, n = d.key, None, 2
+        cands = list(dict.fromkeys([f"{base}@{stem}", f"{base}@{slug}"]))
+        while new is None:
+            busy = store_docs.keys_elsewhere(conn, src.source_path, cands) | used
+            new = next((c for c in cands if c not in busy), None)
+            cands = [f"{base}@{slug}~{i}" for i in range(n, n + 32)]
+            n += 32
+        used.add(new)
+        rekey(d, new)
+
+
 class Library:
     def __init__(self, url: str | None = None, data_dir: Path | None = None):
         self.url = url or settings.database_url()
@@ -60,56 +118,99 @@ class Library:
         self.engine: Engine = store_base.make_engine(self.url)
         from .extract.stages import load_stages
         self.stages: list[ExtractStage] = load_stages()
-        store_base.metadata.create_all(self.engine)
+        store_schema.upgrade(self.engine)  # create_all, after converting a store of an older version
+        self._search_index = None
+
+    @property
+    def search_index(self):
+        """The search backend of this library (``zhengce.search.backend``), opened on first use."""
+        if self._search_index is None:
+            from .search.backend import open_backend
+            self._search_index = open_backend(self)
+        return self._search_index
 
     # -- ingest ---------------------------------------------------------------------------
-    def ingest(self, paths: Iterable[str | Path], *, force: bool = False,
-               progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+    def ingest(self, paths: Iterable[SourceRef], *, force: bool = False,
+               progress: Callable[[IngestResult], None] | None = None,
+               root: str | Path | None = None) -> list[IngestResult]:
+        """Ingest files; each is identified by ``source_identity(item, root)``.
+
+        POST_INGEST hooks get the file names (``Document.source``) of the changed sources.
+        """
         results, changed = [], []
-        for path in paths:
-            r = self.ingest_file(path, force=force)
-            results.append(r)
-            if r.status == "ingested":
-                changed.append(Path(path).name)
-            if progress:
-                progress(r)
+        index = self.search_index.session()
+        try:
+            for item in paths:
+                path, source_path = source_identity(item, root)
+                r = self.ingest_file(path, force=force, source_path=source_path, index=index)
+                results.append(r)
+                if r.status == "ingested" and path.name not in changed:
+                    changed.append(path.name)
+                if progress:
+                    progress(r)
+        finally:
+            index.close()
         if changed:
             for hook in POST_INGEST:
                 hook(self, changed)
         return results
 
-    def ingest_file(self, path: str | Path, *, force: bool = False) -> IngestResult:
+    def ingest_file(self, path: str | Path, *, force: bool = False,
+                    source_path: str | None = None, index=None) -> IngestResult:
+        """Ingest one file as the source ``source_path`` (default: its file name).
+
+        ``index`` is an open search-index session (``Library.ingest`` passes one; else the file
+        opens and commits its own).
+        """
+        if index is None:
+            session = self.search_index.session()
+            try:
+                return self.ingest_file(path, force=force, source_path=source_path, index=session)
+            finally:
+                session.close()
         from .ingest import parse_source
         from .sources import read_source
+        source_path = source_path or Path(path).name
         try:
             src = read_source(path)
+            src.source_path = source_path
             with self.engine.connect() as conn:
-                if not force and store_docs.source_sha(conn, src.name) == src.sha256:
-                    return IngestResult(str(path), "unchanged")
+                if not force and store_docs.source_sha(conn, source_path) == src.sha256:
+                    return IngestResult(str(path), "unchanged", source_path=source_path)
             docs = parse_source(src)
             if not docs:
                 raise SourceError(str(path), "未识别出任何公文 (no official document found)")
             with self.engine.connect() as conn:
-                taken = store_docs.keys_elsewhere(conn, src.name, [d.key for d in docs])
-            for d in docs:
-                if d.key in taken:  # the same 文号 reprinted in another file (a compilation)
-                    rekey(d, f"{d.key}@{Path(src.name).stem}")
+                distinct_keys(conn, src, docs)
             extracted = [(doc, name, extract(doc), save) for doc in docs
                          for name, extract, save in self.stages]
         except ZhengceError as e:
-            return IngestResult(str(path), "error", error=str(e))
+            return IngestResult(str(path), "error", error=str(e), source_path=source_path,
+                                reason=getattr(e, "reason", None) or str(e))
         except RecursionError:
-            return IngestResult(str(path), "error", error=f"{path}: 文件结构过深 (nesting too deep)")
+            return IngestResult(str(path), "error", error=f"{path}: 文件结构过深 (nesting too deep)",
+                                source_path=source_path, reason="文件结构过深 (nesting too deep)")
+        except Exception as e:  # a bug met on one file must not stop a folder of thousands
+            log.debug("ingest of %s failed", path, exc_info=True)
+            reason = f"处理失败 (internal error: {type(e).__name__}: {e})"
+            return IngestResult(str(path), "error", error=f"{path}: {reason}", source_path=source_path,
+                                reason=reason)
         counts: dict[str, int] = {}
-        with self.engine.begin() as conn:
-            store_docs.delete_source(conn, src.name)
+        with store_base.write_transaction(self.engine) as conn:
+            store_docs.lock_source(conn, source_path)
+            if not force and store_docs.source_sha(conn, source_path) == src.sha256:
+                # another process ingested this very version while we parsed it
+                return IngestResult(str(path), "unchanged", source_path=source_path)
+            store_docs.delete_source(conn, source_path)
             store_docs.save_source(conn, name=src.name, path=str(path), sha256=src.sha256,
                                    fmt=src.fmt, encoding=src.encoding, n_lines=len(src.lines),
-                                   docs=docs)
+                                   docs=docs, source_path=source_path)
             for doc, name, items, save in extracted:
                 save(conn, doc, items)
                 counts[name] = counts.get(name, 0) + len(items)
-        return IngestResult(str(path), "ingested", documents=len(docs),
+            index.in_transaction(conn, source_path, src.sha256, docs)
+        index.committed(source_path, src.sha256, docs)
+        return IngestResult(str(path), "ingested", documents=len(docs), source_path=source_path,
                             provisions=sum(len(d.provisions) for d in docs), counts=counts)
 
     # -- read -----------------------------------------------------------------------------

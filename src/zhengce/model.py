@@ -35,9 +35,16 @@ class SourceText:
     path: str  # as given by the caller
     name: str  # file name, the key the eval gold uses (``source``)
     sha256: str
-    fmt: str  # txt | md | pdf | docx | html
+    fmt: str  # txt | md | pdf | docx | html | xlsx | xls | doc | wps | ofd
     encoding: str | None
     lines: list[SourceLine]
+    # The file's identity in the library: its path relative to where it was ingested from
+    # ("/"-separated), so two ``notice.txt`` in two folders are two sources. Empty means ``name``.
+    source_path: str = ""
+    # Fields the file states apart from its text, raw as written, keyed by canonical name:
+    # a web page's metadata block (index_no, subject, issuers, date, title, doc_number,
+    # published, …). Data for ingest to reconcile with the text, never lines to re-parse.
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -81,7 +88,7 @@ class Document:
     """
 
     key: str  # stable: canonical 文号 when present, else source name + "#" + ordinal
-    source: str  # file name
+    source: str  # file name (what people and the eval gold call the file)
     title: str
     short_title: str | None = None
     doc_number: str | None = None  # canonical 〔〕 form
@@ -96,11 +103,20 @@ class Document:
     trial: bool = False  # 试行/暂行
     gazette: str | None = None  # gazette name / issue, when the source is a gazette
     category: str | None = None  # compilation / gazette category heading 【市政府文件】
+    published: dt.date | None = None  # 发布日期 (the site's publication date, not the signing date)
+    subject: str | None = None  # 主题分类, e.g. "科技、教育\\教育"
+    index_no: str | None = None  # 索引号 of the 政府信息公开 catalogue
+    # Where each field's value came from: {"date": "signature", "doc_number": "metadata-block"}.
+    field_sources: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # conflicts between sources, kept for the reader
     line_start: int = 0
     line_end: int = 0
     raw: str = ""  # raw body text (all lines of the document)
     text: str = ""  # normalised body text
     provisions: list[Provision] = field(default_factory=list)
+    # The source's identity: path relative to the folder it was ingested from (== ``source`` for a
+    # file ingested on its own). Two files of one name in two folders differ here, not in ``source``.
+    source_path: str | None = None
 
     @property
     def year(self) -> int | None:

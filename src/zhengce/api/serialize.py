@@ -41,7 +41,7 @@ def doc_summary(doc: Document) -> dict:
     return {
         "key": doc.key, "title": doc.title, "short_title": doc.short_title, "doc_number": doc.doc_number,
         "issuers": doc.issuers or [], "date": doc.date.isoformat() if doc.date else None,
-        "doc_type": doc.doc_type, "level": doc.level, "district": doc.district, "source": doc.source,
+        "doc_type": doc.doc_type, "level": doc.level, "district": doc.district, "source": doc.source, "source_path": doc.source_path,
         "line_start": doc.line_start, "line_end": doc.line_end, "trial": doc.trial,
         "validity": validity(doc),
     }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.tree import Tree
 
@@ -14,45 +16,72 @@ from ..errors import InvalidInput, NotFound
 from .app import app, console, err_console, get_library
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".")))
-        else:
-            out.append(p)
-    return out
-
-
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or directories (.txt .md .pdf .docx .html)."),
+    paths: list[Path] = typer.Argument(..., help="Files or folders (.txt .md .pdf .docx .html …); folders are walked."),
     force: bool = typer.Option(False, "--force", help="Re-parse even when a file is unchanged."),
 ) -> None:
-    """Ingest files into the library (idempotent, atomic per file)."""
+    """Ingest files into the library (idempotent, atomic per file).
+
+    A file is known by its path below the folder given (two notice.txt in two folders are two
+    sources). Every file is tried; a summary groups the refused ones by reason and the command
+    exits 1 when any file was refused.
+    """
+    from ..sources.walk import walk
     lib = get_library()
-    files = _expand(paths)
-    errors = 0
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  console=err_console, transient=True) as bar:
-        task = bar.add_task("ingest", total=len(files))
+    found = walk(paths)
+    results = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.fields[current]}"), console=err_console, transient=True) as bar:
+        task = bar.add_task("ingest", total=len(found.files), current="")
 
         def report(r) -> None:
-            nonlocal errors
-            bar.advance(task)
+            results.append(r)
+            bar.update(task, advance=1, current=r.source_path or "")
             if r.status == "error":
-                errors += 1
-                err_console.print(f"[red]错误:[/red] {r.error}", highlight=False)
+                err_console.print(f"[red]错误:[/red] {escape(r.error or '')}", highlight=False)
             elif r.status == "unchanged":
-                console.print(f"{r.path}: 未变化 (unchanged)", highlight=False, soft_wrap=True)
+                console.print(f"{r.path}: 未变化 (unchanged)", highlight=False, soft_wrap=True, markup=False)
             else:
                 extra = ", ".join(f"{k} {v}" for k, v in r.counts.items())
                 console.print(f"{r.path}: {r.documents} 篇公文, {r.provisions} 条款 {extra}", highlight=False,
-                              soft_wrap=True)  # one line per file, even when piped
+                              soft_wrap=True, markup=False)  # one line per file, even when piped
 
-        lib.ingest(files, force=force, progress=report)
-    if errors:
+        lib.ingest(found.files, force=force, progress=report)
+    for line in summary_lines(results, found):
+        err_console.print(line, highlight=False, markup=False)
+    if any(r.status == "error" for r in results):
         raise typer.Exit(1)
+
+
+def summary_lines(results: list, found) -> list[str]:
+    """The end-of-run summary: counts, what was skipped, and every refused file under its reason.
+
+    Reasons are grouped by their sentence before the parenthesised detail ("PDF 已损坏" for all
+    broken PDFs); a file's detail is shown beside it when the group's details differ.
+    """
+    n = Counter(r.status for r in results)
+    docs = sum(r.documents for r in results)
+    lines = [f"{len(results)} 个文件: 收录 {n['ingested']} ({docs} 篇公文), 未变化 {n['unchanged']}, "
+             f"拒收 {n['error']}"]
+    if found.skipped:
+        kinds = ", ".join(f"{ext or '(无扩展名)'} {k}" for ext, k in found.unsupported.most_common())
+        parts = [f"隐藏文件 {found.hidden}"] if found.hidden else []
+        parts += [f"不支持的格式 {sum(found.unsupported.values())} ({kinds})"] if found.unsupported else []
+        lines.append(f"跳过 {found.skipped} 个: " + "; ".join(parts))
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for r in results:
+        if r.status == "error":
+            reason = r.reason or r.error or "?"
+            head, _, detail = reason.partition(" (")
+            groups.setdefault(head, []).append((r.source_path or r.path, f"({detail}" if detail else ""))
+    if groups:
+        lines.append("拒收原因:")
+    for head, files in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        same = len({d for _, d in files}) == 1
+        lines.append(f"  {head}{' ' + files[0][1] if same and files[0][1] else ''}: {len(files)}")
+        lines += [f"    {f}{'' if same or not d else ' ' + d}" for f, d in files]
+    return lines
 
 
 def _date(value: str | None, option: str) -> dt.date | None:

@@ -214,8 +214,12 @@ def _opens_document(t: str, texts: list[str], idx: int) -> bool:
 _UNITS_END = re.compile(r"\((?:主要)?(?:责任|牵头|配合|协办|主责)单位[:：][^()]*\)$")
 
 
-def build_blocks(lines: list[SourceLine]) -> list[Block]:
-    """Join raw lines into logical blocks, repairing page breaks on the way."""
+def build_blocks(lines: list[SourceLine], paragraphs: bool = False) -> list[Block]:
+    """Join raw lines into logical blocks, repairing page breaks on the way.
+
+    ``paragraphs``: every line is already a whole paragraph (a web page's ``<p>``), so no
+    line is joined to the next — there are no page breaks to repair.
+    """
     cleaned: list[tuple[SourceLine, str, str]] = []
     in_bold = False  # inside a "**…" run that closes on a later line (a bold title over lines)
     for li in lines:
@@ -260,7 +264,9 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
             gap = False
             continue
         prev_li = cur.lines[-1] if cur is not None else None
-        if cur is not None and style == "b" and cur.style == "b":
+        if paragraphs:
+            join = False
+        elif cur is not None and style == "b" and cur.style == "b":
             join = True  # a title set in bold over several lines
         elif (prev_li is not None and prev_li.wrapped and not cur.table and not style
               and cur_text[-1:] not in _TERMINAL and not _starts_block(t) and not P.ADDRESSEE.match(t)):

@@ -137,11 +137,14 @@ def read_metadata(rd: RawDocument) -> dict:
             k -= 1
         if sig:
             meta["issuers"] = split_issuers([li.text for b in sig for li in b.lines])
+            meta["issuers_from"] = "signature"
         break
     if rd.order_issuer:
         meta["issuers"] = [rd.order_issuer]  # signed by the 总理/部长 for the body that orders
+        meta["issuers_from"] = "order"
     if meta["issuers"] is None:
         meta["issuers"] = title_issuers(title_b)
+        meta["issuers_from"] = "title"
     for b in blocks:
         if P.PUBLIC_NOTE.match(b.text) or P.EDITORIAL_NOTE.match(b.text):
             meta["note"] = b.text

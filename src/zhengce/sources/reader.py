@@ -1,6 +1,8 @@
 """Dispatch by file extension: one reader module per format, one ``SourceError`` vocabulary.
 
-Every reader takes ``(path, data)`` and returns ``(fmt, encoding, lines)``; this module does the
+Every reader takes ``(path, data)`` and returns ``(fmt, encoding, lines)``, or
+``(fmt, encoding, lines, meta=meta)`` when the file states metadata apart from its text (a web
+page's 索引号/发文字号 block: data for ingest, never re-parsed as lines); this module does the
 checks they share (readable, not empty, some text at all) and turns any library failure into a
 ``SourceError`` naming the file, so no face ever shows a traceback for a bad file.
 """
@@ -12,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import SourceError
-from ..model import SourceLine, SourceText
+from ..model import SourceText
 from . import pdf, plain, webpage, word
 
-Reader = Callable[[str, bytes], tuple[str, str | None, list[SourceLine]]]
+Reader = Callable[[str, bytes], tuple]  # (fmt, encoding, lines[, meta])
 
 READERS: dict[str, Reader] = {
     ".txt": plain.read_text, ".text": plain.read_text, "": plain.read_text,
@@ -43,7 +45,7 @@ def read_source(path: str | Path) -> SourceText:
     if not data.strip():
         raise SourceError(where, "文件为空 (empty file)")
     try:
-        fmt, encoding, lines = reader(where, data)
+        fmt, encoding, lines, *rest = reader(where, data)
     except SourceError:
         raise
     except RecursionError as e:
@@ -53,7 +55,8 @@ def read_source(path: str | Path) -> SourceText:
     if not any(line.text.strip() for line in lines):
         raise SourceError(where, "文件中没有可读取的文字 (no text found)",
                           hint="扫描件请先做文字识别" if fmt == "pdf" else None)
-    return SourceText(where, p.name, hashlib.sha256(data).hexdigest(), fmt, encoding, lines)
+    meta = dict(rest[0]) if rest and rest[0] else {}
+    return SourceText(where, p.name, hashlib.sha256(data).hexdigest(), fmt, encoding, lines, meta=meta)
 
 
 def decode_text(path: str, data: bytes) -> tuple[str, str]:

@@ -2,7 +2,17 @@
 
 A source file is the unit of ingest: re-ingesting an unchanged file (same sha256) is a no-op and
 a changed file replaces all its documents in one transaction, so a failure leaves the old
-version intact.
+version intact. A source is identified by ``source_path``, its path relative to the folder it
+was ingested from ("/"-separated; the file name for a file ingested on its own), so two
+``附件1.pdf`` in two folders are two sources; ``name`` (the file name) is what people and the
+eval gold call it and what ``documents.source`` holds. Older stores keyed sources by ``name``;
+``store.schema.upgrade`` converts them in place.
+
+``source_log`` is the store's generation counter: every transaction that replaces or removes a
+source appends a row (its ``gen`` is the new generation, ``source`` its ``source_path``) in the
+same transaction. Derived indexes outside the database (the tantivy search index) remember the
+generation they reflect and replay the sources logged since, so a crash between the store
+commit and the index commit is repaired by the next reader or writer.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ from sqlalchemy import (
     Text,
     delete,
     func,
+    or_,
     select,
 )
 
@@ -32,8 +43,9 @@ from .base import metadata
 
 sources = Table(
     "sources", metadata,
-    Column("name", String(255), primary_key=True),
-    Column("path", Text, nullable=False),
+    Column("source_path", Text, primary_key=True),  # identity: path relative to the ingest root
+    Column("name", String(255), nullable=False, index=True),  # file name, for display and the eval
+    Column("path", Text, nullable=False),  # the path as given to ingest (absolute or relative)
     Column("sha256", String(64), nullable=False),
     Column("fmt", String(16), nullable=False),
     Column("encoding", String(32)),
@@ -44,7 +56,9 @@ sources = Table(
 documents = Table(
     "documents", metadata,
     Column("key", String(255), primary_key=True),
-    Column("source", String(255), ForeignKey("sources.name", ondelete="CASCADE"), nullable=False, index=True),
+    Column("source", String(255), nullable=False, index=True),  # file name (display, eval, filters)
+    Column("source_path", Text, ForeignKey("sources.source_path", ondelete="CASCADE"), nullable=False,
+           index=True),
     Column("seq", Integer, nullable=False),
     Column("title", Text, nullable=False),
     Column("short_title", Text),
@@ -84,6 +98,13 @@ provisions = Table(
     Column("header", JSON),
 )
 
+source_log = Table(
+    "source_log", metadata,
+    Column("gen", Integer, primary_key=True, autoincrement=True),
+    Column("source", Text, nullable=False),  # source_path
+    Column("sha256", String(64)),  # None: the source was removed
+)
+
 references = Table(
     "doc_references", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -96,26 +117,75 @@ references = Table(
 )
 
 
-def source_sha(conn: Connection, name: str) -> str | None:
-    return conn.execute(select(sources.c.sha256).where(sources.c.name == name)).scalar_one_or_none()
+def source_sha(conn: Connection, source_path: str) -> str | None:
+    """The sha256 stored for the source at ``source_path`` (None when it is not in the library)."""
+    stmt = select(sources.c.sha256).where(sources.c.source_path == source_path)
+    return conn.execute(stmt).scalar_one_or_none()
 
 
-def keys_elsewhere(conn: Connection, name: str, keys: list[str]) -> set[str]:
+def lock_source(conn: Connection, source_path: str) -> None:
+    """Serialise writers of one source inside their transactions (PostgreSQL; SQLite writers
+    are serialised already by BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(n)s))", {"n": source_path})
+
+
+def keys_elsewhere(conn: Connection, source_path: str, keys: Iterable[str]) -> set[str]:
     """Which of ``keys`` already belong to documents of another source file."""
+    keys = list(keys)
     if not keys:
         return set()
-    stmt = select(documents.c.key).where(documents.c.key.in_(keys)).where(documents.c.source != name)
+    stmt = (select(documents.c.key).where(documents.c.key.in_(keys))
+            .where(documents.c.source_path != source_path))
     return {r[0] for r in conn.execute(stmt)}
 
 
-def delete_source(conn: Connection, name: str) -> None:
+def delete_source(conn: Connection, source_path: str) -> None:
     """Remove a source and everything derived from it (explicitly: SQLite FKs may be off)."""
-    keys = [r[0] for r in conn.execute(select(documents.c.key).where(documents.c.source == name))]
+    keys = [r[0] for r in conn.execute(select(documents.c.key).where(documents.c.source_path == source_path))]
     for table in _dependent_tables():
         if keys:
             conn.execute(delete(table).where(table.c.doc_key.in_(keys)))
-    conn.execute(delete(documents).where(documents.c.source == name))
-    conn.execute(delete(sources).where(sources.c.name == name))
+    conn.execute(delete(documents).where(documents.c.source_path == source_path))
+    if conn.execute(delete(sources).where(sources.c.source_path == source_path)).rowcount:
+        conn.execute(source_log.insert().values(source=source_path, sha256=None))
+
+
+def generation(conn: Connection) -> int:
+    """The store's generation: grows with every committed change of a source (0: empty).
+
+    Plain SQL: every search asks, and the statement compiler would cost more than the query.
+    """
+    return conn.exec_driver_sql("SELECT max(gen) FROM source_log").scalar_one() or 0
+
+
+def changes_since(conn: Connection, gen: int) -> tuple[int, dict[str, str | None]]:
+    """(generation, {source_path: sha256 of its latest version, None if removed}) logged after ``gen``."""
+    latest: dict[str, str | None] = {}
+    top = gen
+    for g, name, sha in conn.execute(select(source_log.c.gen, source_log.c.source, source_log.c.sha256)
+                                     .where(source_log.c.gen > gen).order_by(source_log.c.gen)):
+        latest[name] = sha
+        top = g
+    return top, latest
+
+
+def source_shas(conn: Connection) -> dict[str, str]:
+    """{source_path: sha256} of every source."""
+    return dict(conn.execute(select(sources.c.source_path, sources.c.sha256)).all())
+
+
+def documents_of_source(conn: Connection, source_path: str) -> list[Document]:
+    """All documents of one source with their provisions, in two queries."""
+    docs = [_doc(r) for r in conn.execute(
+        select(documents).where(documents.c.source_path == source_path).order_by(documents.c.seq))]
+    if not docs:
+        return []
+    by_key = {d.key: d for d in docs}
+    for r in conn.execute(select(provisions).where(provisions.c.doc_key.in_(list(by_key)))
+                          .order_by(provisions.c.doc_key, provisions.c.seq)):
+        by_key[r.doc_key].provisions.append(_prov(r))
+    return docs
 
 
 def _dependent_tables() -> list[Table]:
@@ -125,18 +195,22 @@ def _dependent_tables() -> list[Table]:
 
 
 def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str,
-                encoding: str | None, n_lines: int, docs: Iterable[Document]) -> None:
+                encoding: str | None, n_lines: int, docs: Iterable[Document],
+                source_path: str | None = None) -> None:
     """Insert a source with its documents and provisions (caller owns the transaction).
 
+    ``source_path`` is the source's identity (default ``name``, a file ingested on its own).
     References and other extracted items are saved by their extraction stages.
     """
+    source_path = source_path or name
     conn.execute(sources.insert().values(
-        name=name, path=path, sha256=sha256, fmt=fmt, encoding=encoding, n_lines=n_lines,
+        source_path=source_path, name=name, path=path, sha256=sha256, fmt=fmt, encoding=encoding, n_lines=n_lines,
         ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+    conn.execute(source_log.insert().values(source=source_path, sha256=sha256))
     doc_rows, prov_rows = [], []
     for seq, d in enumerate(docs):
         doc_rows.append(dict(
-            key=d.key, source=name, seq=seq, title=d.title, short_title=d.short_title,
+            key=d.key, source=name, source_path=source_path, seq=seq, title=d.title, short_title=d.short_title,
             doc_number=d.doc_number, issuers=d.issuers, date=d.date, addressees=d.addressees,
             doc_type=d.doc_type, level=d.level, district=d.district, note=d.note,
             effective=d.effective, trial=d.trial, gazette=d.gazette, category=d.category,
@@ -155,7 +229,7 @@ def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str
 def _doc(row, provs: list[Provision] | None = None) -> Document:
     m = row._mapping
     return Document(
-        key=m["key"], source=m["source"], title=m["title"], short_title=m["short_title"],
+        key=m["key"], source=m["source"], source_path=m["source_path"], title=m["title"], short_title=m["short_title"],
         doc_number=m["doc_number"], issuers=m["issuers"], date=m["date"],
         addressees=m["addressees"] or [], doc_type=m["doc_type"], level=m["level"],
         district=m["district"], note=m["note"], effective=m["effective"], trial=m["trial"],
@@ -176,10 +250,14 @@ def list_documents(conn: Connection, *, source: str | None = None, issuer: str |
                    doc_type: str | None = None, since: dt.date | None = None,
                    until: dt.date | None = None, query: str | None = None,
                    limit: int | None = None, offset: int = 0) -> list[Document]:
-    """Documents (without provisions) in source order, filtered."""
-    stmt = select(documents).order_by(documents.c.source, documents.c.seq)
+    """Documents (without provisions) in source order, filtered.
+
+    ``source`` is a file name or a source path (``a/notice.txt``): the name matches every file
+    so called, the path only that one.
+    """
+    stmt = select(documents).order_by(documents.c.source, documents.c.source_path, documents.c.seq)
     if source:
-        stmt = stmt.where(documents.c.source == source)
+        stmt = stmt.where(or_(documents.c.source == source, documents.c.source_path == source))
     if doc_type:
         stmt = stmt.where(documents.c.doc_type == doc_type)
     if since:
@@ -237,7 +315,6 @@ def cited_by(conn: Connection, doc: Document) -> list[dict]:
         conds.append(references.c.title.in_(titles))
     if not conds:
         return []
-    from sqlalchemy import or_
     stmt = select(references).where(or_(*conds)).where(references.c.doc_key != doc.key)
     return [dict(r._mapping) for r in conn.execute(stmt)]
 

@@ -19,6 +19,7 @@ from .conditions import (
     unexpressed_conditions,
 )
 from .rule import Amount, BenefitRule, Condition
+from .scope import before_grant, defined_conditions, defined_terms, is_national
 from .units import (
     apply_info,
     beneficiary_of,
@@ -26,6 +27,7 @@ from .units import (
     document_apply_info,
     document_district,
     find_units,
+    grant_head,
     is_table_row,
     non_stacking_notes,
     qualification_clauses,
@@ -36,6 +38,7 @@ from .units import (
     subject_of,
     work_text,
 )
+from .vocab import ENTERPRISE_FIELDS, PERSON_FIELDS, vocab_conditions
 
 __all__ = ["Amount", "BenefitRule", "Condition", "extract_benefits"]
 
@@ -59,6 +62,16 @@ def _phrase(text: str, m: re.Match) -> str:
     start = max(text.rfind(ch, 0, m.start()) for ch in "，、。；")
     ends = [i for i in (text.find(ch, m.end()) for ch in "，、。；") if i >= 0]
     return text[start + 1: min(ends) if ends else len(text)][:30]
+
+
+# Signing up with the provider is how a service is taken, not a condition on who may take it
+# (xicheng-gazette-2022.txt:3318 "基本养老服务对象与驿站签订服务协议，方可无偿享受基本养老服务").
+SERVICE_STEP = re.compile(r"签订服务协议|签约服务|有需求")
+
+
+def _masked(text: str, kind: str) -> str:
+    """``text`` with every phrase the vocabulary states blanked (they are conditions, not acts)."""
+    return vocab_conditions(text, PERSON_FIELDS if kind == "person" else ENTERPRISE_FIELDS + ("org_type",), "")[1]
 
 
 def _kind_conditions(kind: str, district: str | None, cid: str) -> list[Condition]:
@@ -86,6 +99,8 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
         return []
     doc_apply = document_apply_info(doc)
     district = document_district(doc)
+    national = is_national(doc)  # a State Council document applies everywhere
+    terms = defined_terms(doc)
     scopes = [(p, t, _scope_kind(t)) for p, t in scope_clauses(doc)]
     quals = [(p, t, _scope_kind(t)) for p, t in qualification_clauses(doc)]
     notes = non_stacking_notes(doc)
@@ -115,21 +130,32 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
                           if c.field in ("hukou", "residence_district", "employment", "age") and c.field not in have]
         else:
             conds += _conditions_for(kind, subject, district, cid)
+            # "将制造业企业研发费用加计扣除比例提高到100%": the firm is named inside the granting clause
+            have = {c.field for c in conds}
+            conds += [c for c in enterprise_conditions(grant_head(u.text), cid) if c.field not in have]
         unexpressed = unexpressed_conditions(subject, cid)
         if kind == "person":
-            act = PERSON_TRIGGER.search(subject)
+            plain = _masked(subject, kind)
+            act = None if SERVICE_STEP.search(subject) else PERSON_TRIGGER.search(plain)
             if act:
                 unexpressed.append(Condition("", "unexpressed", None, _phrase(subject, act), cid))
+            for term, (dp, head, items) in terms.items():
+                if term in subject:  # "基本养老服务对象" as 第三条 defines it
+                    conds += defined_conditions(head, items, district, dp.cid)
         if kind != "person":
             # conditions on the people an organisation serves are not facts about the organisation
             conds = [c for c in conds if c.field in ("kind", "district", "size", "certifications", "zones",
-                                                    "ownership", "taxpayer", "listing")]
+                                                    "ownership", "taxpayer", "listing", "industries",
+                                                    "registered_in_beijing")]
             if kind == "organization":
                 conds += org_type_conditions(subject if ORG_IN.search(subject) else u.text, cid)
-            # awards for firms follow acts the profile does not record: look at the whole grant text
-            trig = TRIGGER.search(subject) or TRIGGER.search(u.text)
+            # awards for firms follow acts the profile does not record; what is granted (the text from
+            # the grant verb on) and phrases the vocabulary states (在新三板挂牌) are not such acts
+            lead = before_grant(u.text)
+            explicit = subject and re.search("[对为]" + re.escape(subject), u.text)  # "对X给予", "为X提供"
+            src = subject if explicit or TRIGGER.search(_masked(subject, kind)) else lead
+            trig = TRIGGER.search(_masked(src, kind))
             if trig:
-                src = subject if TRIGGER.search(subject) else u.text
                 unexpressed.append(Condition("", "unexpressed", None, _phrase(src, trig), cid))
         scope_used = []
         for sp, st, sk in scopes:
@@ -152,7 +178,7 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
             conds.append(Condition("residence_district", "eq", district, f"居住在{district}（区级文件）", cid))
         elif district and kind != "person" and "district" not in fields:
             conds.append(Condition("district", "eq", district, f"位于{district}（区级文件）", cid))
-        elif not district and kind != "person":
+        elif not district and kind != "person" and not national:
             conds.append(Condition("registered_in_beijing", "is_true", True, "在京注册（市级文件）", cid))
         amount = parse_amount(u.text)
         name = benefit_name(u.text) or section_name(doc, p) or u.text[:16]

@@ -19,7 +19,8 @@ _PUNCT = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "�
 
 
 # literal prefilter on the provision text before any normalisation (most provisions grant nothing)
-LITERALS = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|无偿|减免|免收|免征|减半|支持|优惠|居民价格|提供")
+LITERALS = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|无偿|减免|免收|免征|减半|支持|优惠|居民价格|提供|扣除|退|"
+                      r"返还|贷款|担保|免予|减按|优先|保险金")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -31,12 +32,14 @@ def work_text(s: str) -> str:
 
 
 GRANT_WORD = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|无偿享受|减免|免收|免征|减半征收|资金支持|"
-                        r"享受[^，。；]{0,12}(优惠|居民价格)|"
-                        r"给予[^，。；]{0,15}支持|一次性支持")
+                        r"享受[^，。；]{0,12}(优惠|居民价格)|加计扣除|定额扣除|据实扣除|税前扣除|即征即退|退还增值税|"
+                        r"全额退还|退税|免予缴纳|减按[^，。；]{0,6}征收|(?<!应)返还|担保贷款|担保支持|低费率|失业保险金|"
+                        r"给予[^，。；]{0,15}支持|一次性支持|优先(支持|安排|办理|保障|纳入)")
 # "对小微企业信用贷款和知识产权质押融资给予贴息支持", "给予一次性奖励": a grant without a figure.
 GRANT_NO_FIGURE = re.compile(r"(给予|予以|享受|发放)[^，。；]{0,16}(补贴|补助|奖励|资助|贴息|津贴|奖补|资金支持|减免|优惠|"
                              r"居民价格)")
-FREE = re.compile(r"免费|无偿|免收|免征|减免|减半征收")
+FREE = re.compile(r"免费|无偿|免收|免征|减免|减半征收|加计扣除|定额扣除|据实扣除|即征即退|退还|退税|免予缴纳|减按|"
+                  r"返还|担保贷款|担保支持|低费率|失业保险金|优先")
 PERCENT = re.compile(r"\d+(?:\.\d+)?[%％]")
 CAP_ONLY = re.compile(r"(合计|累计)[^，。；]{0,12}不(得)?超过")
 SCOPE = re.compile(r"(服务对象|适用对象|支持对象|补贴对象|补助对象|奖励对象|享受对象|保障对象)(为|是|包括|：)|"
@@ -67,7 +70,10 @@ MARKER = re.compile(r"(?=第[一二三四五六七八九十百]+条)|(?=（[一�
 
 
 def sentences(text: str) -> list[str]:
-    parts = re.split(r"(?<=[。；])", text)
+    """Sentences (。；), and a sentence cut before "，同时X可…" where a second recipient claims a
+    second grant (xicheng-gazette-2022.txt:4582 人才服务奖励 / 人才引进补贴)."""
+    parts = re.split(r"(?<=[。；])|，(?=同时(?:" + ENTERPRISE_NOUN + "|" + ORG_NOUN + "|" + PERSON_NOUN + r")[^，。；]{0,4}可)",
+                     text)
     return [p for p in parts if p]
 
 
@@ -181,14 +187,34 @@ def grant_nouns(t: str) -> list[str]:
     return out
 
 
+def grant_head(t: str) -> str:
+    """The unit's text up to the end of its first granting sentence (later sentences of the unit
+    only describe it; their "对…" is not the recipient)."""
+    m = GRANT_WORD.search(t)
+    end = t.find("。", m.end()) if m else -1
+    return drop_agencies(t[: end + 1] if end > 0 else t)
+
+
+def drop_agencies(t: str) -> str:
+    """Without the responsible units in brackets ("（市科委、中关村管委会）" names an agency, not a zone)."""
+    return re.sub(r"[（(](?:责任单位[：:])?[^（）()]{2,80}[）)]",
+                  lambda m: "" if AGENCY.search(m.group(0)) or "责任单位" in m.group(0) else m.group(0), t)
+
+
 def subject_of(t: str) -> str:
     """The recipient phrase: "为X提供…", "对X给予…", else the text before the grant clause."""
-    m = re.search(r"为(.{1,80}?)(提供|安排)", t)
+    t = grant_head(t)
+    m = re.search(r"为((?:(?!为)[^。；]){1,80}?)(免费|无偿)?(提供|安排|开展)", t)
     if m and re.search(PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN, m.group(1)):
         return m.group(1)
-    m = re.search(r"对(.{2,80}?)(给予|予以|实行|按照|按)", t)
+    # the 对 nearest the grant verb ("对完成上市挂牌的企业，帮助对接…，对上市企业、新三板挂牌企业予以资金奖励")
+    m = re.search(r"(?<![应针相面])对((?:(?!(?<![应针相面])对)[^。；]){2,80}?)(给予|予以|实行|按照|按|免收|免征)", t)
     if m:
         return m.group(1)
+    # a fee waived for someone: "免收小微企业卡…手续费" (beijing-private-enterprise-policies-2021q4.txt:1371)
+    m = re.search(r"(免收|免征|减免)([^，。；]{0,8}?(?:" + ENTERPRISE_NOUN + "|" + PERSON_NOUN + "))", t)
+    if m:
+        return m.group(2)
     # the clause that holds the first figure (else the first grant word) is the grant; before it, who
     g = MONEY.search(t) or GRANT_WORD.search(t, 2)
     if g:
@@ -212,6 +238,16 @@ def beneficiary_of(subject: str, text: str) -> str:
     for m in CLAIMANT.finditer(text[: first_money.start()] if first_money else text):
         claim = m.group(1)
     body = LEADING_MARKER.sub("", text)
+    # a fee or tax waived for someone: "辖内银行卡清算机构免收小微企业卡…手续费"
+    # (beijing-private-enterprise-policies-2021q4.txt:1371): the bank waives, the firm benefits
+    waived = re.search(r"(免收|免征|减免|减收)[^，。；]{0,8}?(" + PERSON_NOUN + "|" + ENTERPRISE_NOUN + ")", body)
+    if claim is None and waived:
+        return _kind_of(waived.group(2))
+    # "基本养老服务对象与驿站签订服务协议，方可无偿享受基本养老服务" (xicheng-gazette-2022.txt:3318): the one
+    # who signs with the provider and then enjoys is the recipient, not the provider
+    pair = re.match(r"^[^，。；]{0,12}?(" + PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN + r")(?:与|向)", body)
+    if claim is None and pair and re.search(r"享受|获得", body):
+        return _kind_of(pair.group(1))
     if claim is None and not body.startswith(("为", "对")):
         fc = FIRST_CLAUSE_KIND.search(body) or ACTOR_FIRST.match(body)
         claim = fc.group(1) if fc else None
@@ -223,6 +259,13 @@ def beneficiary_of(subject: str, text: str) -> str:
             if m.end() > best:
                 best, kind = m.end(), k
     return kind  # "" when the text does not say: the caller decides from the document
+
+
+def _kind_of(noun: str) -> str:
+    for k, pat in (("person", PERSON_NOUN), ("enterprise", ENTERPRISE_NOUN), ("organization", ORG_NOUN)):
+        if re.fullmatch(pat, noun):
+            return k
+    return ""
 
 
 def benefit_name(t: str) -> str:

@@ -1,0 +1,162 @@
+"""Passage selection: score every sentence of the retrieved provisions against the question.
+
+A sentence's score is the IDF-weighted share of the question's content terms it (or its
+provision's context: document title, heading path) contains, plus a bonus when it carries the
+kind of value the question asks for (``question.Question.needs``). Passages are re-ranked by
+their best sentence, so the provision that states the answer comes first; the same coverage
+measure feeds abstention, so its threshold means one thing everywhere: "the best evidence
+states too little of what was asked".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..library import Library
+from ..search import Hit
+from ..search.engine import segmenter_for, term_df, term_idf
+from .question import AGENCY, Question
+
+IDF_CAP = 7.0
+# A word the library never uses is mostly colloquial wrapping (健身房, 我妈), but sometimes the very
+# subject the corpus is silent on (月球): it weighs a little, not like a rare term.
+ABSENT_WEIGHT = 1.5
+SINGLE_CHAR_WEIGHT = 0.0
+SPECIFIC_SHARE = 0.3  # sentence score: coverage vs what it states beyond the title
+STATES_BONUS = 0.2  # the sentence states a value of the asked kind
+BM25_PRIOR = 0.1
+BM25_MIX = 0.3  # passage order: best sentence evidence plus this share of the BM25 score
+
+_SENT = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT.findall(text) if len(s.strip()) >= 4]
+
+
+class Scorer:
+    """Coverage of a question's content terms, weighted by IDF, with sub-words folded in."""
+
+    def __init__(self, library: Library, question: str):
+        self.seg = segmenter_for(library)
+        self.question = question
+        terms = [t for t in self.seg.query_terms(question) if not t.startswith("syn")]
+        # Search-mode cuts overlap (新生儿, 新生, 生儿): weigh the longest pieces, so a term is
+        # counted once; sub-words of a longer term only count when the long one is absent.
+        self.terms = [t for t in terms if not any(t != o and t in o for o in terms)]
+        self.subs = {t: [o for o in terms if o != t and o in t] for t in self.terms}
+        idf = term_idf(library, terms) if terms else {}
+        # Cap the rest so one rare word does not outweigh the question's other content.
+        self.df = {t: term_df(library, t) for t in terms}
+        idf = {t: ABSENT_WEIGHT if self.df[t] == 0 else min(w, IDF_CAP) for t, w in idf.items()}
+        # Single characters left by the cut of colloquial questions (办, 买, 退, 去) are weak evidence.
+        idf = {t: w * (SINGLE_CHAR_WEIGHT if len(t) == 1 and not t.isdigit() else 1.0) for t, w in idf.items()}
+        self.idf = idf
+        self.total = sum(idf.get(t, 0.0) for t in self.terms) or 1.0
+        self.years = re.findall(r"(?:19|20)\d\d(?=年)", question)
+        self.forms = {t: self.seg.surface_forms(t) for t in terms}
+        for gid_token in (t for t in self.seg.query_terms(question) if t.startswith("syn")):
+            for form in self.seg.surface_forms(gid_token):
+                for t in self.terms:
+                    if form in t or t in form:
+                        self.forms[t] = [*self.forms[t], *self.seg.surface_forms(gid_token)]
+
+    def has(self, t: str, text: str) -> float:
+        """1 when ``text`` states term ``t`` (any surface form), partial for its sub-words."""
+        if any(f in text for f in self.forms.get(t, [t])):
+            return 1.0
+        subs = self.subs.get(t) or []
+        if subs:
+            found = sum(1 for s in subs if s in text)
+            return 0.5 * found / len(subs)
+        return 0.0
+
+    def coverage(self, text: str, context: str = "", provision: str = "", path: str = "") -> float:
+        """Share of the question's weighted terms stated by ``text``; terms found only in its
+        heading ``path`` count fully (the heading frames a list item), only in its ``context``
+        (document title) 0.8, only elsewhere in its ``provision`` 0.6.
+        A year the question names (2023年) that none states halves the coverage: the text
+        speaks of another year."""
+        got = 0.0
+        for t in self.terms:
+            w = self.idf.get(t, 0.0)
+            own = self.has(t, text)
+            if own < 1 and path:
+                own = max(own, self.has(t, path))
+            if own < 1 and context:
+                own = max(own, self.has(t, context) * 0.8)
+            if own < 0.6 and provision:
+                own = max(own, self.has(t, provision) * 0.6)
+            got += w * own
+        cov = got / self.total
+        for y in self.years:
+            if y not in text and y not in context and y not in path:
+                cov *= 0.5
+        return cov
+
+    def specific(self, text: str, context: str) -> float:
+        """Coverage of the terms its document title does not already supply: within one
+        document the title matches every provision, so these decide which one answers."""
+        focus = [t for t in self.terms if self.idf.get(t, 0) > 0 and self.has(t, context) < 1]
+        den = sum(self.idf[t] for t in focus)
+        if not den:
+            return 1.0
+        return sum(self.idf[t] * self.has(t, text) for t in focus) / den
+
+
+def context(h: Hit) -> str:
+    return " ".join([h.doc_title, h.date.isoformat() if h.date else ""])
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One sentence (or table row) of a retrieved provision, scored against the question."""
+
+    total: float  # ranking score
+    coverage: float  # weighted share of the question's terms it states (with its context)
+    states: bool  # it states a value of the asked kind
+    text: str  # the sentence as stated
+    hit: Hit
+    path: str  # heading path joined (what a list item is about)
+
+
+def score_candidates(sc: Scorer, q: Question, hits: list[Hit]) -> tuple[list[Candidate], list[Hit]]:
+    """Every sentence of ``hits`` scored, best first, and the hits re-ranked by their best sentence."""
+    need = q.needs()
+    top_bm25 = (hits[0].score if hits else 1.0) or 1.0
+    out: list[Candidate] = []
+    best_by_hit: dict[str, float] = {}
+    for rank, h in enumerate(hits):
+        if h.kind == "table":
+            continue  # its rows are indexed one by one, each with the table's header
+        ctx, path = context(h), " ".join(h.heading_path)
+        prior = BM25_PRIOR * (h.score / top_bm25)
+        units = [h.text] if h.kind == "row" else (sentences(h.text) or [h.text])
+        for s in units:
+            cov = sc.coverage(s, ctx, h.text, path)
+            own = sc.specific(s + " " + path, ctx)
+            states = bool(need and need.search(s))
+            total = ((1 - SPECIFIC_SHARE) * cov + SPECIFIC_SHARE * own + intent_bonus(q, s)
+                     + (STATES_BONUS if states else 0.0) + prior - 0.002 * rank)
+            out.append(Candidate(total, cov, states, s, h, path))
+            best_by_hit[h.cid] = max(best_by_hit.get(h.cid, 0.0), total)
+    out.sort(key=lambda c: -c.total)
+    ranked = sorted(hits, key=lambda h: -(best_by_hit.get(h.cid, 0.0) + BM25_MIX * h.score / top_bm25))
+    return out, ranked
+
+
+_MONEY = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元)")
+_MATERIAL = re.compile(r"证明|材料|合同|凭证|证书|证件|执照|户口簿|身份证|申请表")
+
+
+def intent_bonus(q: Question, sent: str) -> float:
+    """Small bonuses for the secondary kinds a multi-part question asks (找哪个部门, 哪些材料)."""
+    bonus = 0.0
+    if "amount" in q.facts and _MONEY.search(sent):
+        bonus += 0.15
+    if "unit" in q.facts and AGENCY.search(sent):
+        bonus += 0.15
+    if "how" in q.facts and _MATERIAL.search(sent):
+        bonus += 0.1
+    return bonus

@@ -1,0 +1,159 @@
+"""Does a passage state what was asked? The rules that decide between answering and abstaining.
+
+Retrieval finds passages about the same topic; these checks ask whether a passage states *that
+kind of fact* about *that subject* in *that year*. Each check returns the reason it fails (shown
+in the abstention), so a refusal says what was missing:
+
+- ``value``: the sentence states a value of the asked kind (a fee question needs a sum of money,
+  a 比例 question a percentage), and not only the figures the question itself gave ("首次突破1亿元，
+  奖励多少" is not answered by "突破1亿元…给予相应额度的奖励").
+- ``year`` / ``period``: a year or 五年规划 period the question names is the passage's (in the
+  sentence, its headings, the document title, or the document's own year and the ranges they
+  span); a 2022 notice does not answer a question about 2023.
+- ``place``: a district the question names is the passage's (or its document's).
+- ``figure``: a figure the question names as its subject ("30分钟政务服务圈") is in the passage.
+- ``contrast``: the passage speaks of a sibling of what was asked (日间 for 夜间, 重度 for 轻度).
+- ``modifier``: the specific benefit named ("交通补贴") is the one the passage speaks of.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .question import DISTRICTS, Question
+from .select import Candidate, Scorer
+
+_RANGE = re.compile(r"((?:19|20)\d\d)\s*年?\s*[—\-–~～至到]+\s*((?:19|20)\d\d)")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# 五年规划 periods and the years they span (十四五 = 2021–2025).
+_PERIODS = {f"十{c}五": 1956 + 5 * i for i, c in enumerate("一二三四五六七八九", start=1)}
+# Last characters of attribute words whose siblings are other values of one attribute.
+_ATTRIBUTE_HEADS = set("度间级板期档类")
+_NUMERAL = re.compile(r"[0-9一二三四五六七八九十两百千万半几每首]")
+_LISTED = r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|个|家|人|天|日|分钟)"
+_PENALTY = re.compile(r"罚款|处[^，。；]{0,12}罚")
+_BENEFIT_NOUN = re.compile(r"(补贴|补助|奖励|资助|津贴|保费|手续费|贴息|奖金|费用|收费)")
+
+
+def _years_in(text: str) -> set[int]:
+    out = {int(y) for y in _YEAR.findall(text)}
+    for a, b in _RANGE.findall(text):
+        lo, hi = int(a), int(b)
+        if 0 < hi - lo <= 20:
+            out |= set(range(lo, hi + 1))
+    for name, start in _PERIODS.items():
+        if name in text:
+            out |= set(range(start, start + 5))
+    return out
+
+
+@dataclass(slots=True)
+class Verdict:
+    ok: bool
+    reason: str = ""  # why not, in words shown to the asker
+
+
+def _scope(c: Candidate) -> str:
+    """What the passage speaks in: the sentence, its headings and its document's title."""
+    return " ".join([c.text, c.path, c.hit.doc_title])
+
+
+def year_ok(q: Question, c: Candidate) -> bool:
+    if not q.years:
+        return True
+    years = _years_in(_scope(c))
+    if c.hit.date:
+        years.add(c.hit.date.year)
+    return all(y in years for y in q.years)
+
+
+def period_ok(q: Question, c: Candidate) -> bool:
+    scope = _scope(c)
+    return all(p in scope for p in q.periods)
+
+
+def place_ok(q: Question, c: Candidate) -> bool:
+    scope = _scope(c)
+    return all(p in scope or p[:-1] in scope for p in q.places)
+
+
+def figure_ok(q: Question, c: Candidate) -> bool:
+    scope = re.sub(r"\s+", "", c.text + c.path)
+    return all(re.sub(r"\s+", "", f) in scope for f in q.figures)
+
+
+def value_ok(q: Question, c: Candidate, text: str | None = None) -> bool:
+    """The sentence states a value of the asked kind other than the question's own figures."""
+    need = q.needs()
+    if need is None:
+        return True
+    text = text if text is not None else c.text
+    for f in q.figures:
+        # The figure and the figures listed with it ("突破1亿元、5亿元、10亿元") are thresholds.
+        text = re.sub(rf"(?:{_LISTED}[、，或和及至到\-—~]+\s*)*{re.escape(f)}(?:\s*[、，或和及至到\-—~]+{_LISTED})*", "", text)
+    if q.fact == "amount" and _PENALTY.search(text) and not _PENALTY.search(q.text):
+        return False  # a fine is not the benefit or fee asked about
+    return bool(need.search(text))
+
+
+def contrast(sc: Scorer, c: Candidate) -> tuple[str, str] | None:
+    """(asked, stated) when the passage names a sibling of a question term instead of it.
+
+    A sibling has the same length and the same last character, an attribute head (夜间/日间,
+    轻度/重度, 一星级/三星级, 科创板/创业板, 短期/长期): the same kind of thing, another value of it.
+    Figures (两年/三年) are not siblings: a count in the question is the asker's situation.
+    """
+    scope = _scope(c)
+    words = set(sc.seg.cut(c.text + " " + c.path))
+    for t in sc.terms:
+        if len(t) < 2 or sc.idf.get(t, 0) <= 0 or sc.has(t, scope) >= 1:
+            continue
+        if t in DISTRICTS:
+            continue  # places are checked by place_ok
+        for w in words:
+            if len(w) == len(t) and w != t and w[-1] == t[-1] and t[-1] in _ATTRIBUTE_HEADS \
+                    and w[0] != t[0] and w not in sc.question and not _NUMERAL.search(t + w) \
+                    and re.fullmatch(r"[\u4e00-\u9fff]+", w) and not re.search(r"[的和与及或]", w):
+                return t, w
+    return None
+
+
+def modifier_missing(sc: Scorer, c: Candidate) -> str | None:
+    """The specific benefit the question names ("交通补贴") when the passage lacks its modifier."""
+    scope = _scope(c) + " " + c.hit.text
+    cut = sc.seg.cut(sc.question)
+    for i, w in enumerate(cut):
+        if _BENEFIT_NOUN.fullmatch(w) and i > 0:
+            mod = cut[i - 1]
+            if len(mod) >= 2 and mod in sc.idf and sc.idf.get(mod, 0) > 0 and mod not in scope \
+                    and re.fullmatch(r"[\u4e00-\u9fff]+", mod):
+                return mod + w
+    return None
+
+
+def check(q: Question, sc: Scorer, c: Candidate, *, need_value: bool = True) -> Verdict:
+    """All the rules above for one candidate; the first failing one names the reason."""
+    if not year_ok(q, c):
+        return Verdict(False, f"{'、'.join(str(y) for y in q.years)}年的相关规定")
+    if not period_ok(q, c):
+        return Verdict(False, f"“{'、'.join(q.periods)}”时期的相关规定")
+    if not place_ok(q, c):
+        return Verdict(False, f"{'、'.join(q.places)}的相关规定")
+    if not figure_ok(q, c):
+        return Verdict(False, f"关于“{'、'.join(q.figures)}”的规定")
+    pair = contrast(sc, c)
+    if pair:
+        return Verdict(False, f"关于“{pair[0]}”的规定（条文所说的是“{pair[1]}”）")
+    mod = modifier_missing(sc, c)
+    if mod:
+        return Verdict(False, f"关于“{mod}”的规定")
+    if need_value and not value_ok(q, c):
+        return Verdict(False, _WHAT.get(q.fact, "能直接回答该问题的规定"))
+    return Verdict(True)
+
+
+_WHAT = {"amount": "所问的具体金额", "rate": "所问的具体比例", "count": "所问的具体数量",
+         "deadline": "所问的具体时间", "duration": "所问的具体期限", "unit": "所问的负责部门",
+         "how": "所问的办理方式", "where": "所问的办理地点", "who": "所问的适用对象",
+         "number": "所问的具体数值"}

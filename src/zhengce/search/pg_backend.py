@@ -1,0 +1,238 @@
+"""The PostgreSQL backend for shared deployments: full-text search over pre-segmented records.
+
+``search_rows`` holds the same whitespace-joined terms the tantivy index holds, written in the
+ingest transaction of their file (``in_transaction``), so store and index commit together: no
+crash window, and every server sharing the database sees the same index at once. A GIN
+expression index over ``setweight(to_tsvector('simple', body), 'A') || … path 'B' … ctx 'D'``
+answers any-term ``to_tsquery`` queries ranked by ``ts_rank``; facet values live in one JSONB
+column (``{"issuer": [...], …}``, GIN ``jsonb_path_ops``), so a new ``Facet`` needs no migration
+(a changed facet list rebuilds the rows once, like tantivy's schema check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from typing import TYPE_CHECKING
+
+from sqlalchemy import DDL, Column, Integer, MetaData, String, Table, Text, event, select, text
+from sqlalchemy.dialects.postgresql import JSONB
+
+from ..model import Document
+from ..store import dictionary
+from ..store import documents as store_docs
+from ..store.base import write_transaction
+from . import facets as facet_decl
+from .backend import Dictionary
+from .records import Record, harvest, records
+from .snippets import forms_pattern, snippet, term_forms
+from .types import Hit, SearchResult
+
+if TYPE_CHECKING:
+    from ..library import Library
+
+SCHEMA_VERSION = 1
+search_metadata = MetaData()  # not the store's: delete_source must not touch these rows itself
+
+search_rows = Table(
+    "search_rows", search_metadata,
+    Column("cid", String(512), primary_key=True),
+    Column("doc_key", String(255), nullable=False),
+    Column("source", String(255), nullable=False),
+    Column("source_path", Text, nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("ctx", Text, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("facets", JSONB, nullable=False),
+    Column("meta", JSONB, nullable=False),
+)
+search_state = Table(
+    "search_state", search_metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+TSV = ("setweight(to_tsvector('simple', body), 'A') || setweight(to_tsvector('simple', path), 'B') || "
+       "setweight(to_tsvector('simple', ctx), 'D')")
+WEIGHTS = "'{0.3, 0.0, 0.7, 1.0}'"  # D (title, 文号), C, B (heading path), A (body)
+event.listen(search_rows, "after_create", DDL(
+    f"CREATE INDEX IF NOT EXISTS ix_search_rows_tsv ON search_rows USING gin (({TSV}));"
+    "CREATE INDEX IF NOT EXISTS ix_search_rows_facets ON search_rows USING gin (facets jsonb_path_ops)"))
+COLUMNS = ["cid", "doc_key", "source", "source_path", "seq", "body", "ctx", "path", "day", "facets", "meta"]
+
+
+def schema_version() -> str:
+    return f"{SCHEMA_VERSION}-{facet_decl.signature()}"
+
+
+def copy_records(conn, rows: list[Record]) -> None:
+    """COPY the records in (one round trip per file, not per row)."""
+    if not rows:
+        return
+    cur = conn.connection.dbapi_connection.cursor()
+    with cur.copy(f"COPY search_rows ({', '.join(COLUMNS)}) FROM STDIN") as cp:
+        for r in rows:
+            cp.write_row((r.cid, r.doc_key, r.source, r.source_path, r.seq, r.body, r.ctx, r.path, r.day,
+                          json.dumps(r.facets, ensure_ascii=False), json.dumps(r.meta, ensure_ascii=False)))
+
+
+class PostgresSession:
+    def __init__(self, backend: PostgresBackend):
+        self.b = backend
+
+    def in_transaction(self, conn, source: str, sha: str, docs: list[Document]) -> None:
+        words, pairs = harvest(docs)
+        dictionary.add_terms(conn, words, pairs)
+        self.b.dictionary.sync(conn)
+        self.b.dictionary.learn(words, pairs)
+        conn.execute(search_rows.delete().where(search_rows.c.source_path == source))
+        seg = self.b.dictionary.segmenter
+        copy_records(conn, [r for d in docs for r in records(seg, d, sha)])
+
+    def committed(self, source: str, sha: str, docs: list[Document]) -> None:
+        pass
+
+    def removed(self, source: str) -> None:
+        with write_transaction(self.b.library.engine) as conn:
+            conn.execute(search_rows.delete().where(search_rows.c.source_path == source))
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresBackend:
+    name = "postgresql"
+
+    def __init__(self, library: Library):
+        self.library = library
+        self.dictionary = Dictionary()
+        self._ready = False
+        self._lock = threading.Lock()
+
+    def _ensure(self) -> None:
+        if self._ready:
+            return
+        with self._lock:
+            if self._ready:
+                return
+            search_metadata.create_all(self.library.engine)
+            with self.library.engine.connect() as conn:
+                state = conn.execute(select(search_state.c.value)
+                                     .where(search_state.c.name == "schema")).scalar_one_or_none()
+                has_docs = store_docs.generation(conn) > 0
+            self._ready = True
+            if state != schema_version():
+                if has_docs:
+                    self.build()
+                with write_transaction(self.library.engine) as conn:
+                    conn.execute(search_state.delete().where(search_state.c.name == "schema"))
+                    conn.execute(search_state.insert().values(name="schema", value=schema_version()))
+
+    def session(self) -> PostgresSession:
+        self._ensure()
+        return PostgresSession(self)
+
+    def build(self) -> None:
+        """Rewrite every row from the store (after a facet change, or for an old database)."""
+        with self.library.engine.connect() as conn:
+            names = list(store_docs.source_shas(conn).items())
+        with write_transaction(self.library.engine) as conn:
+            conn.execute(search_rows.delete())
+        s = PostgresSession(self)
+        for name, sha in names:
+            with write_transaction(self.library.engine) as conn:
+                s.in_transaction(conn, name, sha, store_docs.documents_of_source(conn, name))
+
+    def update(self, changed: list[str] | None = None) -> None:
+        self._ensure()  # rows are written with the store: nothing can lag behind
+
+    def delete(self, sources: list[str]) -> None:
+        s = self.session()
+        for name in sources:
+            s.removed(name)
+
+    def segmenter(self):
+        self._ensure()
+        with self.library.engine.connect() as conn:
+            self.dictionary.sync(conn)
+        return self.dictionary.segmenter
+
+    def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        self._ensure()
+        with self.library.engine.connect() as conn:
+            n = conn.execute(text("SELECT count(*) FROM search_rows")).scalar_one()
+            out = {t: conn.execute(text(f"SELECT count(*) FROM search_rows WHERE ({TSV}) @@ to_tsquery('simple', :q)"),
+                                   {"q": _tsquery([t])}).scalar_one() for t in terms}
+        return n, out
+
+    def search(self, query, filters, page, per_page, facets=True) -> SearchResult:
+        seg = self.segmenter()
+        terms = seg.query_terms(query or "")
+        conds, params = _where(filters)
+        if terms:
+            params["q"] = _tsquery(terms)
+            conds.insert(0, f"({TSV}) @@ to_tsquery('simple', :q)")
+            score = f"ts_rank({WEIGHTS}, {TSV}, to_tsquery('simple', :q))"
+        else:
+            score = "0"
+        where = " AND ".join(conds) or "TRUE"
+        params.update(limit=per_page, offset=(page - 1) * per_page)
+        with self.library.engine.connect() as conn:
+            total = conn.execute(text(f"SELECT count(*) FROM search_rows WHERE {where}"), params).scalar_one()
+            rows = conn.execute(text(
+                f"SELECT cid, doc_key, source, meta, {score} AS score FROM search_rows WHERE {where} "
+                f"ORDER BY score DESC, doc_key, seq LIMIT :limit OFFSET :offset"), params).all()
+            fac = _facets(conn, where, params) if facets and total else {}
+        forms = forms_pattern(term_forms(seg, terms))
+        hits = []
+        for r in rows:
+            m = r.meta
+            hits.append(Hit(
+                cid=r.cid, doc_key=r.doc_key, doc_title=m["title"], doc_number=m.get("doc_number"),
+                issuers=m["issuers"], date=dt.date.fromisoformat(m["date"]) if m.get("date") else None,
+                doc_type=m.get("doc_type"), heading_path=m["path"], text=m["text"], raw=m.get("raw") or m["text"],
+                snippet=snippet(m["text"], forms), score=float(r.score), source=r.source,
+                line_start=m["ls"], line_end=m["le"], kind=m.get("kind", ""), sha=m.get("sha", ""), source_path=m.get("sp", "")))
+        return SearchResult(query=query, terms=terms, total=int(total), page=page, per_page=per_page,
+                            hits=hits, facets=fac, backend="postgresql")
+
+
+def _tsquery(terms: list[str]) -> str:
+    return " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in terms)
+
+
+def _where(filters: dict) -> tuple[list[str], dict]:
+    conds, params = [], {}
+    for i, f in enumerate(facet_decl.FACETS):
+        value = filters.get(f.name)
+        if not value:
+            continue
+        if f.match == "contains":
+            conds.append(f"EXISTS (SELECT 1 FROM jsonb_array_elements_text(facets->'{f.name}') v "
+                         f"WHERE v LIKE :f{i})")
+            params[f"f{i}"] = "%" + value.replace("%", r"\%").replace("_", r"\_") + "%"
+        else:
+            conds.append(f"facets @> CAST(:f{i} AS jsonb)")
+            params[f"f{i}"] = json.dumps({f.name: [value]}, ensure_ascii=False)
+    if filters.get("since"):
+        conds.append("day >= :since")
+        params["since"] = int(filters["since"].strftime("%Y%m%d"))
+    if filters.get("until"):
+        conds.append("day <= :until AND day > 0")
+        params["until"] = int(filters["until"].strftime("%Y%m%d"))
+    return conds, params
+
+
+def _facets(conn, where: str, params: dict) -> dict[str, list[tuple[str, int]]]:
+    out: dict[str, list[tuple[str, int]]] = {}
+    for f in facet_decl.FACETS:
+        if not f.counted:
+            continue
+        rows = conn.execute(text(
+            f"SELECT v, count(*) FROM search_rows, jsonb_array_elements_text(facets->'{f.name}') v "
+            f"WHERE {where} AND v <> '' GROUP BY v ORDER BY 2 DESC, 1 LIMIT {int(f.size)}"), params)
+        out[f.name] = [(r[0], int(r[1])) for r in rows]
+    return out

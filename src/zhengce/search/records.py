@@ -1,0 +1,87 @@
+"""What both backends index: one record per provision, built from a parsed ``Document``.
+
+Every text is segmented once here (body, document context, heading path), whichever backend
+stores the result; facet values come from the ``FACETS`` declarations once per document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model import Document
+from .facets import doc_values
+from .segment import Segmenter, harvest_terms
+
+
+@dataclass(slots=True)
+class Record:
+    cid: str
+    doc_key: str
+    source: str  # file name (what hits show)
+    source_path: str  # the source's identity in the store (what re-ingest replaces)
+    seq: int
+    body: str  # whitespace-joined terms of the provision text
+    ctx: str  # … of the document title, short title and 文号
+    path: str  # … of the heading path (and a table row's header)
+    day: int  # 成文日期 as yyyymmdd, 0 when unknown
+    facets: dict[str, list[str]]
+    meta: dict  # what a hit shows, so a search never reads the store
+
+
+def heading_paths(doc: Document) -> dict[str, list[str]]:
+    """cid -> ancestor labels/headings, outermost first, from the provision tree's parent links."""
+    by_cid = {p.cid: p for p in doc.provisions}
+    out: dict[str, list[str]] = {}
+    for p in doc.provisions:
+        path, parent, guard = [], p.parent, 0
+        while parent and parent in by_cid and guard < 20:
+            a = by_cid[parent]
+            path.append(f"{a.label} {a.heading}".strip() if a.heading else a.label)
+            parent, guard = a.parent, guard + 1
+        out[p.cid] = path[::-1]
+    return out
+
+
+def doc_context(doc: Document) -> str:
+    return " ".join(t for t in (doc.title, doc.short_title or "", doc.doc_number or "") if t)
+
+
+def records(seg: Segmenter, doc: Document, sha: str = "") -> list[Record]:
+    """The index records of one document's non-empty provisions."""
+    paths = heading_paths(doc)
+    ctx = " ".join(seg.tokens(doc_context(doc)))
+    day = int(doc.date.strftime("%Y%m%d")) if doc.date else 0
+    facets = doc_values(doc)
+    date = doc.date.isoformat() if doc.date else None
+    path_tokens: dict[str, str] = {}  # siblings share a heading path: segment it once
+    out = []
+    for p in doc.provisions:
+        if not p.text.strip():
+            continue
+        path = paths[p.cid]
+        key = " ".join(path) + (" " + " ".join(p.header or []) if p.kind == "row" else "")
+        toks = path_tokens.get(key)
+        if toks is None:
+            toks = path_tokens[key] = " ".join(seg.tokens(key)) if key.strip() else ""
+        meta = {"title": doc.title, "issuers": doc.issuers or [], "date": date, "path": path,
+                "text": p.text, "raw": p.raw if p.raw != p.text else None, "ls": p.line_start,
+                "le": p.line_end, "kind": p.kind, "doc_number": doc.doc_number,
+                "doc_type": doc.doc_type, "sha": sha, "sp": doc.source_path or doc.source}
+        out.append(Record(p.cid, doc.key, doc.source, doc.source_path or doc.source, p.seq, " ".join(seg.tokens(p.text)), ctx, toks,
+                          day, facets, meta))
+    return out
+
+
+def harvest(docs: Iterable[Document]) -> tuple[set[str], list[list[str]]]:
+    """Domain words and synonym pairs the documents define (see ``segment.harvest_terms``)."""
+    words: set[str] = set()
+    pairs: list[list[str]] = []
+    for d in docs:
+        w, p = harvest_terms(d.title, d.text or d.raw)
+        words |= w
+        pairs += p
+        words.update(i for i in d.issuers or [] if i)
+        if d.short_title and len(d.short_title) <= 12:
+            words.add(d.short_title)
+    return words, pairs

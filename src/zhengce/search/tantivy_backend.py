@@ -1,0 +1,301 @@
+"""The embedded tantivy backend: an index of provision records in ``Library.data_dir / "search"``.
+
+Text is pre-segmented (``records.py``) and indexed whitespace-joined (tantivy's whitespace
+tokenizer), so index and queries share one segmentation and one dictionary. Everything a hit
+shows is stored in the index, so a search never touches the database beyond one generation check.
+
+Consistency with the store, under crashes and several processes:
+
+* ``state.json`` beside the index holds the store generation (``store.documents.source_log``) the
+  last index commit reflects; it is written after that commit, so it never claims more than the
+  index holds, and replaying the log from it is idempotent (delete a source's records, add what
+  the store holds now).
+* One writer at a time: ``search.lock`` (``flock``, released by the kernel when a process dies,
+  so a kill -9 never leaves it held) guards the tantivy writer. An ingest holds it for its run
+  and commits every ``COMMIT_FILES`` files; a second ingest process waits for it at the end of
+  its own run and replays what the first did not see.
+* Readers compare the store generation with ``state.json`` before every query: on a change they
+  reload the searcher and the dictionary; when the index is behind and no writer holds the lock
+  (a crashed ingest), the reader replays the log itself before answering.
+* Hits carry the sha of the source version they were indexed from; ``engine`` drops any whose
+  source has changed since (the window between a writer's store and index commits).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import tantivy
+
+from ..model import Document
+from ..store import dictionary
+from ..store import documents as store_docs
+from . import facets as facet_decl
+from .backend import Dictionary
+from .records import Record, harvest, records
+from .tantivy_query import tantivy_search
+
+if TYPE_CHECKING:
+    from ..library import Library
+
+INDEX_VERSION = 8
+COMMIT_FILES = 2000  # an ingest commits the index at least every this many files …
+COMMIT_SECONDS = 30.0  # … or this often, so readers see a long ingest progress
+HEAP_BYTES = 96_000_000
+
+
+def schema_version() -> str:
+    return f"{INDEX_VERSION}-{facet_decl.signature()}"
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("cid", stored=True, tokenizer_name="raw")
+    sb.add_text_field("doc_key", stored=True, tokenizer_name="raw")
+    sb.add_text_field("source", stored=True, tokenizer_name="raw")
+    sb.add_text_field("source_path", stored=False, tokenizer_name="raw")
+    sb.add_text_field("body", stored=False, tokenizer_name="ws", index_option="freq")
+    sb.add_text_field("ctx", stored=False, tokenizer_name="ws", index_option="freq")  # title, 文号
+    sb.add_text_field("path", stored=False, tokenizer_name="ws", index_option="freq")  # heading path
+    for f in facet_decl.FACETS:
+        sb.add_text_field(f"f_{f.name}", stored=False, tokenizer_name="raw", fast=True)
+    sb.add_integer_field("day", stored=False, indexed=True, fast=True)  # yyyymmdd, 0 when unknown
+    sb.add_bytes_field("meta", stored=True, indexed=False, fast=False)  # UTF-8 JSON of display fields
+    sb.add_integer_field("seq", stored=True, indexed=False, fast=False)
+    return sb.build()
+
+
+def register_tokenizers(index: tantivy.Index) -> None:
+    index.register_tokenizer("ws", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+
+
+def to_tantivy(r: Record) -> tantivy.Document:
+    fields = {"cid": r.cid, "doc_key": r.doc_key, "source": r.source, "source_path": r.source_path, "body": r.body, "ctx": r.ctx,
+              "path": r.path, "day": r.day, "seq": r.seq,
+              "meta": json.dumps(r.meta, ensure_ascii=False).encode()}
+    for name, vals in r.facets.items():
+        fields[f"f_{name}"] = vals or [""]
+    return tantivy.Document(**fields)
+
+
+class WriterLock:
+    """The cross-process index writer lock (``flock`` on ``search.lock``)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.fd: int | None = None
+
+    def acquire(self, blocking: bool = True) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self.fd = fd
+        return True
+
+    def release(self) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+class TantivyBackend:
+    name = "tantivy"
+
+    def __init__(self, library: Library):
+        self.library = library
+        self.dir = Path(library.data_dir) / "search"
+        self.dictionary = Dictionary()
+        self._index: tantivy.Index | None = None
+        self._gen = -1  # generation of the commit the open searcher shows
+        self._lock = threading.RLock()
+        self._session: TantivySession | None = None
+
+    # -- files ------------------------------------------------------------------------------
+    def _state(self) -> dict:
+        try:
+            return json.loads((self.dir / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _write_state(self, gen: int) -> None:
+        tmp = self.dir / "state.json.tmp"
+        tmp.write_text(json.dumps({"schema": schema_version(), "generation": gen}), encoding="utf-8")
+        os.replace(tmp, self.dir / "state.json")
+
+    def _open(self, create: bool) -> tantivy.Index | None:
+        """Open the index directory; with ``create`` (writer lock held) make or remake it."""
+        state = self._state()
+        ok = state.get("schema") == schema_version() and (self.dir / "meta.json").is_file()
+        if not ok:
+            if not create:
+                return None
+            self._index, self._gen = None, -1
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir.mkdir(parents=True)
+            index = tantivy.Index(build_schema(), path=str(self.dir))
+            self._write_state(0)
+        else:
+            index = tantivy.Index.open(str(self.dir))
+        register_tokenizers(index)
+        return index
+
+    @property
+    def lock(self) -> WriterLock:
+        return WriterLock(self.dir.with_name("search.lock"))
+
+    # -- writing ----------------------------------------------------------------------------
+    def session(self) -> TantivySession:
+        return TantivySession(self)
+
+    def update(self, changed: list[str] | None = None) -> None:
+        """Replay the store's log into the index (waits for a running writer)."""
+        self.session().close()
+
+    def build(self) -> None:
+        s = self.session()
+        s.writer.delete_all_documents()
+        s.replay_from = 0
+        s.close()
+
+    def delete(self, sources: list[str]) -> None:
+        s = self.session()
+        for name in sources:
+            s.removed(name)
+        s.close()
+
+    # -- reading ----------------------------------------------------------------------------
+    def fresh(self) -> tantivy.Index:
+        """The index, reloaded when the store moved on; caught up when no writer is at work."""
+        with self.library.engine.connect() as conn:
+            store_gen = store_docs.generation(conn)
+        with self._lock:
+            gen = int(self._state().get("generation", -1))
+            if self._index is None or gen != self._gen or self._session is not None:
+                self._reload(gen)
+            if self._gen < store_gen and self._session is None:
+                lock = self.lock
+                if lock.acquire(blocking=False):  # nobody is writing: the index is behind (crash)
+                    lock.release()
+                    self.update()
+                    self._reload(int(self._state().get("generation", -1)))
+            assert self._index is not None
+            return self._index
+
+    def _reload(self, gen: int) -> None:
+        if self._index is None:
+            self._index = self._open(create=False)
+            if self._index is None:  # no index yet: build it (first search of a library)
+                self.update()
+                self._index = self._open(create=False)
+                gen = int(self._state().get("generation", 0))
+        else:
+            self._index.reload()
+        with self.library.engine.connect() as conn:
+            self.dictionary.sync(conn)
+        self._gen = gen
+
+    def segmenter(self):
+        self.fresh()
+        return self.dictionary.segmenter
+
+    def search(self, query, filters, page, per_page, facets):
+        index = self.fresh()
+        return tantivy_search(index, self.dictionary.segmenter, query, filters, page, per_page, facets)
+
+    def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        searcher = self.fresh().searcher()
+        return searcher.num_docs, {t: searcher.doc_freq("body", t) for t in terms}
+
+
+class TantivySession:
+    """One writer run: holds the writer lock, adds committed files, replays the log on commit."""
+
+    def __init__(self, backend: TantivyBackend):
+        self.b = backend
+        self.lock = backend.lock
+        self.lock.acquire(blocking=True)
+        try:
+            with backend._lock:
+                backend._session = self
+                self.index = backend._open(create=True)
+            self.writer = self.index.writer(heap_size=HEAP_BYTES, num_threads=1)
+        except BaseException:
+            backend._session = None
+            self.lock.release()
+            raise
+        self.replay_from = int(backend._state().get("generation", 0))
+        self.added: dict[str, str | None] = {}  # source -> sha (None: removed) written since commit
+        self.files = 0
+        self.t_commit = time.monotonic()
+        with backend.library.engine.connect() as conn:
+            backend.dictionary.sync(conn)
+
+    def in_transaction(self, conn, source: str, sha: str, docs: list[Document]) -> None:
+        words, pairs = harvest(docs)
+        dictionary.add_terms(conn, words, pairs)
+        self._harvested = (words, pairs)
+
+    def committed(self, source: str, sha: str, docs: list[Document]) -> None:
+        words, pairs = getattr(self, "_harvested", (set(), []))
+        self.b.dictionary.learn(words, pairs)
+        self._add(source, sha, docs)
+        self.files += 1
+        if self.files >= COMMIT_FILES or time.monotonic() - self.t_commit > COMMIT_SECONDS:
+            self.commit()
+
+    def removed(self, source: str) -> None:
+        self.writer.delete_documents_by_term("source_path", source)
+        self.added[source] = None
+
+    def _add(self, source: str, sha: str | None, docs: list[Document]) -> None:
+        seg = self.b.dictionary.segmenter
+        self.writer.delete_documents_by_term("source_path", source)
+        for doc in docs:
+            for r in records(seg, doc, sha or ""):
+                self.writer.add_document(to_tantivy(r))
+        self.added[source] = sha
+
+    def commit(self) -> None:
+        """Replay what the log holds beyond the last commit, then commit and record the generation."""
+        engine = self.b.library.engine
+        with engine.connect() as conn:
+            gen, latest = store_docs.changes_since(conn, self.replay_from)
+            self.b.dictionary.sync(conn)
+        for source, sha in latest.items():
+            if source in self.added and self.added[source] == sha:
+                continue  # this run added exactly that version
+            with engine.connect() as conn:
+                docs = store_docs.documents_of_source(conn, source) if sha else []
+                now = store_docs.source_sha(conn, source)
+            if docs:
+                self._add(source, now, docs)
+            else:
+                self.removed(source)
+        self.writer.commit()
+        self.b._write_state(gen)
+        self.replay_from = gen
+        self.added.clear()
+        self.files = 0
+        self.t_commit = time.monotonic()
+
+    def close(self) -> None:
+        try:
+            self.commit()
+            self.writer.wait_merging_threads()
+        finally:
+            self.writer = None
+            with self.b._lock:
+                self.b._session = None
+            self.lock.release()

@@ -1,0 +1,108 @@
+"""Query execution on the tantivy index: BM25 any-term ranking, facet filters and counts, snippets.
+
+Ranking: each query term is a SHOULD clause on the provision body, and (weaker) on its context
+(document title, 文号) and heading path, so "北京妇女儿童规划 危重新生儿" prefers the provision
+of that plan. Filters are MUST clauses, so they never change the ranking of what they keep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import tantivy
+
+from . import facets as facet_decl
+from .segment import Segmenter
+from .snippets import forms_pattern, snippet, term_forms
+from .types import Hit, SearchResult
+
+CTX_BOOST = 0.3  # document title / 文号
+PATH_BOOST = 0.7  # heading path: what a short list item "(一)…3个月；" is about
+
+_VALUES: dict[tuple[int, str], list[str]] = {}  # (id of index, facet) -> distinct values, per reload
+
+
+def facet_values(index: tantivy.Index, searcher, name: str) -> list[str]:
+    """Distinct values of a facet field (for ``contains`` filters), cached per searcher state."""
+    key = (id(index), name, searcher.num_docs, searcher.num_segments)
+    cached = _VALUES.get(key)
+    if cached is None:
+        agg = searcher.aggregate(tantivy.Query.all_query(),
+                                 {"v": {"terms": {"field": f"f_{name}", "size": 1_000_000}}})
+        cached = [b["key"] for b in agg["v"]["buckets"] if b["key"]]
+        if len(_VALUES) > 64:
+            _VALUES.clear()
+        _VALUES[key] = cached
+    return cached
+
+
+def _day_query(schema, since: dt.date | None, until: dt.date | None) -> tantivy.Query:
+    lo = int(since.strftime("%Y%m%d")) if since else 1
+    hi = int(until.strftime("%Y%m%d")) if until else 99991231
+    return tantivy.Query.range_query(schema, "day", tantivy.FieldType.Integer, lo, hi)
+
+
+def build_query(index: tantivy.Index, searcher, terms: list[str], filters: dict) -> tantivy.Query:
+    schema = index.schema
+    Q, Occ = tantivy.Query, tantivy.Occur
+    clauses: list[tuple] = []
+    if terms:
+        should = []
+        for t in terms:
+            should.append((Occ.Should, Q.term_query(schema, "body", t)))
+            should.append((Occ.Should, Q.boost_query(Q.term_query(schema, "ctx", t), CTX_BOOST)))
+            should.append((Occ.Should, Q.boost_query(Q.term_query(schema, "path", t), PATH_BOOST)))
+        clauses.append((Occ.Must, Q.boolean_query(should)))
+    for f in facet_decl.FACETS:
+        value = filters.get(f.name)
+        if not value:
+            continue
+        field = f"f_{f.name}"
+        if f.match == "contains":
+            wanted = [v for v in facet_values(index, searcher, f.name) if value in v]
+            clauses.append((Occ.Must, Q.term_set_query(schema, field, wanted) if wanted else Q.empty_query()))
+        else:
+            clauses.append((Occ.Must, Q.term_query(schema, field, value)))
+    if filters.get("since") or filters.get("until"):
+        clauses.append((Occ.Must, _day_query(schema, filters.get("since"), filters.get("until"))))
+    if not clauses:
+        return Q.all_query()
+    if not terms:
+        clauses.append((Occ.Should, Q.all_query()))
+    return Q.boolean_query(clauses)
+
+
+def hit_from_stored(d: dict, score: float, forms: re.Pattern | None) -> Hit:
+    meta = json.loads(bytes(d["meta"][0]))
+    date = dt.date.fromisoformat(meta["date"]) if meta.get("date") else None
+    return Hit(cid=d["cid"][0], doc_key=d["doc_key"][0], doc_title=meta["title"],
+               doc_number=meta.get("doc_number") or None, issuers=meta["issuers"], date=date,
+               doc_type=meta.get("doc_type") or None, heading_path=meta["path"], text=meta["text"],
+               raw=meta.get("raw") or meta["text"], snippet=snippet(meta["text"], forms), score=score,
+               source=d["source"][0], line_start=meta["ls"], line_end=meta["le"], kind=meta.get("kind", ""),
+               sha=meta.get("sha", ""), source_path=meta.get("sp", ""))
+
+
+def count_facets(searcher, query) -> dict[str, list[tuple[str, int]]]:
+    counted = [f for f in facet_decl.FACETS if f.counted]
+    aggs = {f.name: {"terms": {"field": f"f_{f.name}", "size": f.size}} for f in counted}
+    res = searcher.aggregate(query, aggs) if aggs else {}
+    return {f.name: [(str(b["key"]), int(b["doc_count"])) for b in res[f.name]["buckets"] if b["key"]]
+            for f in counted}
+
+
+def tantivy_search(index: tantivy.Index, seg: Segmenter, query: str, filters: dict, page: int,
+                   per_page: int, facets: bool = True) -> SearchResult:
+    terms = seg.query_terms(query or "")
+    searcher = index.searcher()
+    q = build_query(index, searcher, terms, filters)
+    res = searcher.search(q, limit=per_page, count=True, offset=(page - 1) * per_page)
+    pat = forms_pattern(term_forms(seg, terms))
+    hits = [hit_from_stored(searcher.doc(addr).to_dict(), score, pat) for score, addr in res.hits]
+    out = SearchResult(query=query, terms=terms, total=res.count or 0, page=page, per_page=per_page,
+                       hits=hits, backend="tantivy")
+    if facets and out.total:
+        out.facets = count_facets(searcher, q)
+    return out
