@@ -104,11 +104,19 @@ def test_signature_date_wins_over_the_block_and_the_conflict_is_a_note():
     assert doc.notes == ["成文日期：正文落款为 2004-04-27，信息公开栏为 2004-04-17，以正文落款为准"]
 
 
-def test_block_fills_what_the_body_lacks():
-    # content_5351177.htm: the 令 page states no 文号 line in the text; the block says 国令第707号
-    [doc] = parse_source(read_source(GOVCN / "content_5351177.htm"))
-    assert doc.title == "中华人民共和国个人所得税法实施条例"
-    assert doc.doc_number == "国令第707号" and doc.field_sources["doc_number"] == "metadata-block"
+def test_block_fills_what_the_body_lacks(tmp_path):
+    # content_5360002.htm with its 文号 paragraph taken out of the article: the block's
+    # 发文字号 (国办发〔2019〕3号) fills it, and says so
+    page = (GOVCN / "content_5360002.htm").read_text(encoding="utf-8")
+    line = '<span style="font-family: 楷体, 楷体_GB2312;">国办发〔2019〕3号</span>'
+    assert line in page
+    f = tmp_path / "content_5360002.htm"
+    f.write_text(page.replace(line, ""), encoding="utf-8")
+    [doc] = parse_source(read_source(f))
+    assert doc.doc_number == "国办发〔2019〕3号" and doc.field_sources["doc_number"] == "metadata-block"
+    # content_5351177.htm: the 令 page; its 文号 is 国令第707号 whether read from 第707号 or the block
+    [law] = parse_source(read_source(GOVCN / "content_5351177.htm"))
+    assert law.title == "中华人民共和国个人所得税法实施条例" and law.doc_number == "国令第707号"
 
 
 def test_joint_issuers_split_from_the_block():
