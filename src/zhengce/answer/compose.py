@@ -223,7 +223,35 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
         units = _responsible_units(docs, primary.hit)
         if units:
             chosen.append(units)
-    return _render(question, q, chosen, docs, passages, best_cov, k)
+    verdict = None
+    if "yesno" in q.facts:
+        from .eligibility import judge
+        verdict = judge(library, q, [h.cid for _s, h in chosen])
+        if verdict is not None and context is not None:
+            # conditions first, then the amount: the order a verdict is explained in
+            chosen = [c for c in chosen if c[1].cid == context.hit.cid] + \
+                [c for c in chosen if c[1].cid != context.hit.cid]
+    ans = _render(question, q, chosen, docs, passages, best_cov, k)
+    return _with_verdict(ans, verdict) if verdict is not None else ans
+
+
+def _with_verdict(ans: Answer, e) -> Answer:
+    """Put the eligibility verdict first; then the provisions; then amount and how to apply."""
+    from .eligibility import verdict_line
+    direct = verdict_line(e)
+    lines = [f"{direct}[{e.cid}]", *ans.text.splitlines()]
+    said = ans.text
+    if e.amount and not all(part.strip() in said for part in e.amount.split("，") if part.strip()):
+        lines.append(f"标准：{e.amount}[{e.cid}]")
+    if e.apply:
+        lines.append(f"申请方式：{e.apply}[{e.cid}]")
+    ans.text = "\n".join(lines)
+    ans.direct = direct
+    ans.verdict = e.verdict
+    ans.conditions = [*e.failed, *e.to_check]
+    ans.amount = e.amount
+    ans.apply = e.apply
+    return ans
 
 
 def _render(question: str, q: Question, chosen: list[tuple[str, Hit]], docs: _Docs, passages: list[Hit],
