@@ -143,15 +143,18 @@ def _rule_for(rules: list, cids: list[str]):
     return None
 
 
-def judge(library, q: Question, cids: list[str]) -> Eligibility | None:
-    """Match the asker's profile against the rule behind the answering provisions ``cids``."""
+def judge(library, q: Question, hits: list) -> Eligibility | None:
+    """Match the asker's profile against the rule behind the answering provisions ``hits``."""
     profile = profile_from(q)
     if profile is None:
         return None
     from ..errors import ZhengceError
-    from ..match import load_rules, match_rules
+    from ..match import match_rules
     from ..match.cards import make_card
-    rules = load_rules(library)
+    from ..store.benefits import list_rules
+    cids = [h.cid for h in hits]
+    with library.engine.connect() as conn:  # only the answering documents' rules (in force)
+        rules = list_rules(conn, doc_keys=sorted({h.doc_key for h in hits}))
     rule = _rule_for(rules, cids)
     if rule is None or rule.beneficiary != profile["kind"]:
         return None

@@ -177,6 +177,7 @@ def rare_missing(q: Question, sc: Scorer, c: Candidate) -> str | None:
     return None
 
 
+GENERIC_IDF = 2.0  # below this a word stands in a large share of all provisions
 FOCUS_IDF = 4.5  # a word this specific right before the asked value says what the value is of
 _VALUE_KINDS = {"amount", "rate", "count", "duration", "deadline", "age", "number"}
 
@@ -199,6 +200,8 @@ def focus_term(q: Question, sc: Scorer) -> str | None:
             continue  # adverbs and adjectives (至少, 最长) qualify the value, they do not own it
         if (sc.df.get(w, 0) > 0 and sc.idf[w] >= FOCUS_IDF) or (sc.df.get(w, 0) == 0 and official_forms(w)):
             return w
+        if sc.df.get(w, 0) > 0 and sc.idf[w] < GENERIC_IDF:
+            continue  # 服务, 工作: in most provisions, a head word that names nothing; look further left
         if sc.df.get(w, 0) > 0:
             return None  # the governing word is a common one: it names nothing in particular
     return None
