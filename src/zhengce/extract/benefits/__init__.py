@@ -12,16 +12,16 @@ import re
 
 from ...model import Document
 from .amounts import parse_amount, row_amount, to_yuan
-from .kinds import benefit_kind
-from .tiers import tier_conditions, tiers_of
 from .conditions import (
     enterprise_conditions,
     org_type_conditions,
     person_conditions,
     unexpressed_conditions,
 )
+from .kinds import benefit_kind
 from .rule import Amount, BenefitRule, Condition
 from .scope import before_grant, defined_conditions, defined_terms, is_national
+from .tiers import tier_conditions, tiers_of
 from .units import (
     LEADING_MARKER,
     apply_info,

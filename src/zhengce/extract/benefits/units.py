@@ -183,11 +183,11 @@ def _tier_of(prev: str, s: str) -> bool:
     closing = re.search(r"[（(]([^（）()]{2,80})[）)]；$", prev)
     if closing and AGENCY.search(closing.group(1)):
         return False  # "…给予资金补贴（市科委、中关村管委会）；" closes a measure with its own units
-    if re.search(PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN, lead):
-        # "其职工取得国家级竞赛前三名的，…；其职工取得市级竞赛前三名的，…" (xicheng-gazette-2022.txt:4536):
-        # the same recipient at another rank is a tier; a new recipient is a benefit of its own
-        if not any(c[:4] == lead[:4] for c in prev.split("，")):
-            return False
+    # "其职工取得国家级竞赛前三名的，…；其职工取得市级竞赛前三名的，…" (xicheng-gazette-2022.txt:4536):
+    # the same recipient at another rank is a tier; a new recipient is a benefit of its own
+    if (re.search(PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN, lead)
+            and not any(c[:4] == lead[:4] for c in prev.split("，"))):
+        return False
     return bool(a) and a[-1] == (b[-1] if b else None)
 
 
@@ -288,6 +288,9 @@ def benefit_name(t: str) -> str:
     m = re.search(r"(免费[\u4e00-\u9fff]{1,10}?服务|免费[\u4e00-\u9fff]{2,4})", t)
     if m:
         return m.group(1)
+    m = re.search(r"无偿(?:享受|提供)([\u4e00-\u9fff]{2,12}?服务)", t)  # xicheng-gazette-2022.txt:3318
+    if m:
+        return f"无偿{m.group(1)}"
     m = SERVICE.search(t)
     if m:
         return m.group(2)
