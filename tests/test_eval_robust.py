@@ -11,11 +11,12 @@ import json
 import shutil
 
 import pytest
-from conftest import CORPUS, GOLD, ROOT
 from typer.testing import CliRunner
 
 from zhengce.cli import app
 from zhengce.eval import available
+
+from conftest import CORPUS, GOLD, ROOT
 
 runner = CliRunner()
 PLAN = "beijing-business-environment-plan-2021.txt"  # 1 gold document, ingests fine

@@ -111,3 +111,17 @@ def test_xlsx_and_csv_export(lib, tmp_path):
     assert row[7].startswith(DOC)
     csv_path = track.export_tasks(views, tmp_path / "tasks.csv")
     assert csv_path.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(track.COLUMNS)
+
+
+def test_street_office_updates_collective_task_only(lib):
+    # xicheng-gazette-2022.txt:2576 "加快本辖区国四排放标准营运柴油货车淘汰" — 协办单位 "西城交通支队 各街道办事处"
+    street = track.create_account(lib, agency="广内街道")  # alias of 广安门内街道办事处
+    assert street.account.agency == "广安门内街道办事处"
+    (mine,) = [v for v in track.list_tasks(lib, doc="西政办发〔2022〕2号") if "国四排放标准营运柴油货车淘汰" in v.text]
+    assert "各街道办事处" in mine.co_units
+    v = track.update_task(lib, mine.id, token=street.token, status="推进中", note="已完成辖区摸排")
+    assert v.stored_status == "推进中"
+    other = _task(lib, "海绵化改造")  # 主要责任单位：区城市管理委, no street office
+    with pytest.raises(Forbidden, match="广安门内街道办事处 无权更新"):
+        track.update_task(lib, other.id, token=street.token, status="推进中")
+    assert [e.action for e in track.task_history(lib, other.id)] == ["refused"]

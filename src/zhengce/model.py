@@ -125,7 +125,12 @@ class Document:
 
 @dataclass(slots=True)
 class Reference:
-    """A reference from a provision to another document (《…》 title and/or 文号)."""
+    """A reference from a provision to another document (《…》 title and/or 文号), typed.
+
+    ``relation`` is one of repeals, amends, replaces, basis, implements, issues, forwards, cites
+    (``zhengce.extract.references.RELATIONS``). ``alias`` is the 以下简称 form the provision used when the
+    title was resolved from it; ``self_ref`` marks a wrapping notice issuing its own text.
+    """
 
     doc_key: str
     cid: str
@@ -133,3 +138,7 @@ class Reference:
     doc_number: str | None
     raw: str
     repeal: bool = False  # the text says the referenced document is 废止/停止执行
+    relation: str = "cites"
+    alias: str | None = None
+    context: str = ""  # the words around the mention, for display
+    self_ref: bool = False

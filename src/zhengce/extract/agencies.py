@@ -1,9 +1,11 @@
-"""The agency registry: canonical names, aliases, level (市/区) and collective units.
+"""The agency registry: canonical names, aliases, level (中央/省/市/区) and collective units.
 
 Loaded from the editable ``data/agencies.tsv`` (or a path given by the caller). Tasks keep unit
 names as written; the registry is for lookups, filters and account checks
-(区应急局 = 区应急管理局). Unknown names are not errors: they are their own canonical name,
-with a level guessed from the prefix.
+(区应急局 = 区应急管理局, 发展改革委 = 国家发展改革委 = 国家发展和改革委员会). Unknown names are not
+errors: they are their own canonical name, with a level guessed from the name. A collective unit
+(各街道办事处, 各省级人民政府) may name its members with a pattern, so that a member's account may
+update a task assigned to the collective (``covers``).
 """
 
 from __future__ import annotations
@@ -16,14 +18,19 @@ from pathlib import Path
 from ..text import normalize
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "agencies.tsv"
-COLLECTIVE = re.compile(r"^(各|相关|有关|其他)")
+COLLECTIVE = re.compile(r"^(各|相关|有关|其他)|按职责分工")
+LEVELS = ("中央", "省", "市", "区", "集体")
+# How a name that is not in the table shows its level.
+_CENTRAL = re.compile(r"^(国务院|国家|中央|中国|全国|中华)|^[^市区省县]{1,8}(部|总局|署|总署)$")
+_PROVINCE = re.compile(r"^[^市区]{1,8}(省|自治区)|^省")
 
 
 @dataclass(slots=True)
 class Agency:
     name: str  # canonical
-    level: str  # 市 | 区 | 集体 | ""
+    level: str  # 中央 | 省 | 市 | 区 | 集体 | ""
     aliases: list[str] = field(default_factory=list)
+    members: str | None = None  # collectives: a regular expression over member names
 
     @property
     def collective(self) -> bool:
@@ -36,9 +43,12 @@ class Registry:
     def __init__(self, agencies: list[Agency]):
         self.agencies = agencies
         self._by_key: dict[str, Agency] = {}
+        self._members: dict[str, re.Pattern] = {}
         for a in agencies:
             for n in [a.name, *a.aliases]:
                 self._by_key.setdefault(normalize(n), a)
+            if a.members:
+                self._members[a.name] = re.compile(a.members)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Registry:
@@ -50,7 +60,8 @@ class Registry:
             name = parts[0].strip()
             level = parts[1].strip() if len(parts) > 1 else ""
             aliases = [a.strip() for a in parts[2].split("|") if a.strip()] if len(parts) > 2 else []
-            out.append(Agency(name, level, aliases))
+            members = parts[3].strip() if len(parts) > 3 and parts[3].strip() else None
+            out.append(Agency(name, level, aliases, members))
         return cls(out)
 
     def get(self, name: str) -> Agency | None:
@@ -72,7 +83,24 @@ class Registry:
             return "区"
         if n.startswith(("市", "北京")):
             return "市"
+        if _PROVINCE.search(n):
+            return "省"
+        if _CENTRAL.search(n):
+            return "中央"
         return ""
+
+    def collective(self, name: str) -> bool:
+        return self.level(name) == "集体"
+
+    def covers(self, unit: str, agency: str) -> bool:
+        """True when a task assigned to ``unit`` is ``agency``'s to report on: the same agency
+        (any alias), or ``unit`` is a collective whose member pattern names ``agency``
+        (各街道办事处 covers 广安门内街道办事处, never 区生态环境局)."""
+        canon = self.canonical(agency)
+        if self.canonical(unit) == canon:
+            return True
+        pat = self._members.get(self.canonical(unit))
+        return bool(pat and (pat.search(canon) or pat.search(normalize(agency))))
 
     def known(self, name: str) -> bool:
         return normalize(name) in self._by_key

@@ -87,3 +87,21 @@ def resolve(raw: str | None, year: int | None) -> Deadline:
         dates.append(dt.date(year, 12, 31))
     ongoing = bool(ONGOING.search(s)) and not dates
     return Deadline(raw, max(dates) if dates else None, ongoing)
+
+
+# A deadline written inside a measure: "在2019年2月底前完成", "该项工作于2019年4月底前完成", "年底前".
+# Only phrases ending in 前 count: a policy period ("2019年1月1日至12月31日") or a target year
+# ("到2020年") is not a deadline.
+_IN_TEXT = re.compile(r"(?:20\d\d年)?(?:\d{1,2}月(?:\d{1,2}日|底|末|中旬|上旬|下旬)?|年底|年末)(?:之)?前"
+                      r"|20\d\d年(?:底|末)(?:之)?前")
+
+
+def in_text(text: str, year: int | None) -> str | None:
+    """The latest deadline phrase written inside ``text`` (as written), or None."""
+    s = unicodedata.normalize("NFKC", text).replace(" ", "")
+    best: tuple[dt.date, str] | None = None
+    for m in _IN_TEXT.finditer(s):
+        d = resolve(m.group(0), year).date
+        if d and (best is None or d > best[0]):
+            best = (d, m.group(0))
+    return best[1] if best else None

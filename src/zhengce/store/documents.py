@@ -114,6 +114,10 @@ references = Table(
     Column("doc_number", String(128), index=True),
     Column("raw", Text, nullable=False),
     Column("repeal", Boolean, nullable=False, default=False),
+    Column("relation", String(16), index=True),  # repeals | amends | … | cites (extract.references.RELATIONS)
+    Column("alias", Text),
+    Column("context", Text),
+    Column("self_ref", Boolean),
 )
 
 

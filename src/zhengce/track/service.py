@@ -6,7 +6,8 @@ dataclasses they return. Rules:
 - status is 未开始 / 推进中 / 已完成 as stored; 逾期 is computed (deadline < today, not 已完成);
   today is ``ZHENGCE_TODAY`` when set.
 - an update needs a token; an agency account may update only tasks where it, or an alias of it,
-  is a lead or co unit. Anything else raises ``Forbidden`` and the refusal is logged.
+  is a lead or co unit, or where a collective unit it belongs to is (各街道办事处 for a street
+  office). Anything else raises ``Forbidden`` and the refusal is logged.
 - every change (status, note, evidence) writes one audit event: who, when, old, new.
 """
 
@@ -175,12 +176,14 @@ def authenticate(lib, token: str | None) -> Account:
 
 
 def may_update(account: Account, view: TaskView) -> bool:
-    """Admins may update anything; an agency only tasks naming it (or an alias) as lead/co unit."""
+    """Admins may update anything; an agency only tasks naming it (or an alias) as lead/co unit,
+    or naming a collective it belongs to (a street office on a task of 各街道办事处)."""
     if account.role == "admin":
         return True
+    if not account.agency:
+        return False
     reg = registry()
-    mine = reg.canonical(account.agency or "")
-    return any(reg.canonical(u) == mine for u in view.lead_units + view.co_units)
+    return any(reg.covers(u, account.agency) for u in view.lead_units + view.co_units)
 
 
 def update_task(lib, task_id: str, *, token: str | None, status: str | None = None,

@@ -1,8 +1,13 @@
 """Implementation tasks (对账销账): a pure function of a Document.
 
-``extract_tasks(doc)`` finds measures with named responsible units in prose and in task tables
-and returns ``Task`` records with units as written, deadlines resolved against the document's
-year, and a stable id (provision cid + "#" + ordinal). ``STAGE`` registers it with ingest.
+``extract_tasks(doc)`` finds measures with named responsible units in prose ("（责任单位：…）",
+"（…负责）", "XX要…"/"请XX…") and in task tables and returns ``Task`` records with units as
+written, deadlines resolved against the document's year (from a label, a column, the duty
+parenthesis or the measure text), and a stable id (provision cid + "#" + ordinal).
+
+Document conventions are state carried through the items in order: once the text says
+"列第一位者为牵头单位" / "排在第一位的部门为牵头部门，下同", the first unit of every later unranked
+list leads and the others are co units. ``STAGE`` registers the extractor with ingest.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ from dataclasses import replace
 from sqlalchemy import Connection
 
 from ...model import Document, Provision
-from ..deadlines import document_year, resolve
-from .prose import Assignment, ProseTask, compact, label_only, parse_labels, tasks_in
+from ..deadlines import document_year, in_text, resolve
+from .prose import CONVENTION, Assignment, ProseTask, compact, label_only, parse_labels, tasks_in
+from .subjects import subject_tasks
 from .tables import RowTask, is_header, table_tasks
 from .types import Task
 
@@ -66,7 +72,9 @@ def extract_tasks(doc: Document) -> list[Task]:
 
     def add(p: Provision, ordinal: int, text: str, a: Assignment, *, title=None, number=None,
             parent=None, line_end=None) -> None:
-        d = resolve(a.deadline_raw, year)
+        if conv_seq is not None and p.seq >= conv_seq:
+            a.first_leads()
+        d = resolve(a.deadline_raw or in_text(text, year), year)
         found.append((p.seq, Task(
             id=f"{p.cid}#{ordinal}", doc_key=doc.key, source=doc.source, cid=p.cid, text=text,
             lead_units=a.lead, co_units=a.co, deadline_raw=d.raw, deadline=d.date, ongoing=d.ongoing,
@@ -79,6 +87,11 @@ def extract_tasks(doc: Document) -> list[Task]:
     last_measure: Provision | None = None
     prose: list[ProseTask] = []
     runs: list[list[Provision]] = [[]]  # consecutive table rows; any other provision ends a run
+    conv_seq: int | None = None  # where the document states its "first unit leads" convention
+    for p in doc.provisions:
+        if ("第一位" in p.text or "首位" in p.text) and CONVENTION.search(compact(p.text)):
+            conv_seq = p.seq
+            break
     for p, text in _blocks(doc.provisions, runs):
         if label_only(text):
             a = parse_labels(compact(text))
@@ -89,7 +102,7 @@ def extract_tasks(doc: Document) -> list[Task]:
                 prose.append(t)
                 pending = [t]
             continue
-        pending = tasks_in(p, text)
+        pending = tasks_in(p, text) or subject_tasks(p, text)
         prose.extend(pending)
         last_measure = p
     for t in prose:
@@ -98,7 +111,7 @@ def extract_tasks(doc: Document) -> list[Task]:
                 title=t.provision.heading or None)
     # tables
     for r in table_tasks([run for run in runs if run]):
-        add(r.provision, 1, r.measure, Assignment(r.lead, r.co, r.deadline_raw), title=r.title,
+        add(r.provision, 1, r.measure, Assignment(r.lead, r.co, r.deadline_raw, ranked=r.ranked), title=r.title,
             number=r.number, parent=r.parent, line_end=r.line_end)
     found.sort(key=lambda x: x[0])
     out = []

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ...model import Provision
+from ..deadlines import in_text
 from .units import EMPTY, split_cell
 
 ROLE_PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -76,6 +77,7 @@ class RowTask:
     deadline_raw: str | None
     line_end: int
     extra: list[Provision] = field(default_factory=list)
+    ranked: bool = True  # the table says who leads (主责/牵头 column, or a 协办 column beside it)
 
 
 def row_cells(p: Provision) -> list[str]:
@@ -133,6 +135,7 @@ def table_tasks(runs: list[list[Provision]]) -> list[RowTask]:
         co = split_cell(cells[cols["co"]]) if "co" in cols and cols["co"] < len(cells) else []
         dl = cell("deadline")
         dl = None if not dl or EMPTY.match(dl) else dl
+        ranked = "co" in cols or bool(re.search(r"主责|牵头|主办", clean_cell(header[cols["lead"]]) if header else ""))
         if last and not number and (
                 (page_break and not last.measure.endswith(TERMINAL))
                 or (not dl and not lead and not co and not title)):
@@ -152,12 +155,13 @@ def table_tasks(runs: list[list[Provision]]) -> list[RowTask]:
             continue
         if number or group is None:
             t = RowTask(p, number or None, title or None, cell("parent") or None, measure or title,
-                        lead, co, dl, p.line_end)
+                        lead, co, dl or in_text(measure, None), p.line_end, ranked=ranked)
             group = t
         else:
             t = RowTask(p, group.number, title or group.title, cell("parent") or group.parent,
                         measure or title, lead or list(group.lead), co,
-                        dl or (last.deadline_raw if last else None), p.line_end)
+                        dl or in_text(measure, None) or (last.deadline_raw if last else None), p.line_end,
+                        ranked=ranked)
         out.append(t)
         last = t
     return out

@@ -16,7 +16,7 @@ from functools import lru_cache
 # A unit name ends like this (局, 委, 中心, 集团 …).
 SUFFIX = ("局", "委", "委员会", "办", "办公室", "中心", "管委会", "部", "厅", "集团", "公司", "支队",
           "大队", "海关", "银行", "各区", "开发区", "街道", "办事处", "指挥部", "院", "所", "站", "队",
-          "会", "处", "单位", "部门", "政府", "管理部", "组", "团", "署", "馆")
+          "会", "处", "单位", "部门", "政府", "管理部", "组", "团", "署", "馆", "联", "社", "中央", "机构")
 _SUFFIX_RE = re.compile("(" + "|".join(sorted(map(re.escape, SUFFIX), key=len, reverse=True)) + ")$")
 # Where a glued second name starts.
 _START = ("区", "市", "各", "相关", "北京")
@@ -24,7 +24,10 @@ _START = ("区", "市", "各", "相关", "北京")
 _BRANCH = re.compile(r"^(?!市|区|北京|中国|国家|各)(\S{2,3}|第\S{1,6})(分局|分公司|分中心)$")
 _LEAD_TAIL = re.compile(r"(按职责分工负责|按职责分工|按职责负责|分别负责|牵头负责|牵头|负责|配合)$")
 # "市经济和信息化局及相关部门和各区政府": 及/和 between two names (not the 和 inside 市文化和旅游局)
-_CONNECTOR = re.compile(r"(?<=[局委办部门会位府心厅队])(?:以及|及|和)(?=各|相关|有关|市|区|北京)")
+_CONNECTOR = re.compile(r"(?<=[局委办部门会位府心厅队])(?:以及|及|和)(?=各|相关|有关|市|区|北京)"
+                        r"|(?<=[\u4e00-\u9fff]{2})(?:以及|及|和)(?=各|相关|有关)")
+# "商务部、发展改革委、农业农村部等和各有关省级人民政府": the 等 closes the named list, the 和 adds a collective
+_ETC_AND = re.compile(r"等(?=(?:以及|及|和)(?:各|有关|相关))")
 _JOIN = "\u2063"  # protects the 、 inside one office's double name while splitting
 EMPTY = re.compile(r"^[—\-－―一.。…\s/无]*$")
 
@@ -35,7 +38,7 @@ def unit_like(s: str) -> bool:
 
 def clean_unit(s: str) -> str:
     s = unicodedata.normalize("NFKC", s).strip(" \t，,、；;。.：:")
-    s = re.sub(r"^(以及|及)", "", s)
+    s = re.sub(r"^(以及|及|由|请)(?=\S{2})", "", s)
     s = _LEAD_TAIL.sub("", s)
     if s.endswith(("部门", "单位")) and "等" in s[-8:]:
         s = s[: s.rindex("等")]  # "市城市管理委等相关部门", "各综合保税区管理机构等有关部门和单位"
@@ -111,6 +114,7 @@ def split_list(text: str) -> list[str]:
     from the registry ("市科委、中关村管委会")."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", "", text)
+    text = _ETC_AND.sub("", text)
     for name in _double_names():
         text = text.replace(name, name.replace("、", _JOIN))
     out: list[str] = []
@@ -131,4 +135,4 @@ def looks_like_units(text: str) -> bool:
         return False
     if not all(unit_like(u) and len(u) <= 20 and not re.search(r"\d|[《》“”。:]", u) for u in units):
         return False
-    return len(units) >= 2 or registry().known(units[0])
+    return len(units) >= 2 or registry().known(units[0]) or registry().level(units[0]) == "集体"

@@ -1,0 +1,132 @@
+"""References from a provision to other documents, typed: repeals, amends, replaces, basis, implements,
+issues, forwards, cites (``shared/eval/README.md``, references.jsonl).
+
+eyecite-style: :func:`find_mentions` finds 《title》 / 文号 / 以下简称 mentions, :func:`relation_of` reads the
+governing cue word from data in :mod:`.cues`, aliases resolve within the document. Pure functions of a
+:class:`~zhengce.model.Document`; resolving targets to library documents happens at read time
+(:mod:`zhengce.graph`), so a target that is not in the library yet is data (a stub), never an error, and
+a later ingest attaches to it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from ...model import Document, Reference
+from ...store import documents as store_docs
+from ...text import normalize
+from .cues import AFTER, BEFORE, RELATION_LABELS, RELATIONS
+from .mentions import Mention, clauses, find_mentions, in_list, masked, sentence_end
+
+__all__ = ["RELATIONS", "RELATION_LABELS", "extract_references", "find_mentions", "relation_of"]
+
+
+def _after_cue(text: str) -> str | None:
+    t = text.lstrip(" ")
+    for rel, pat in AFTER:
+        if pat.match(t):
+            return rel
+    return None
+
+
+def _before_cue(prefix: str) -> str | None:
+    """The cue nearest before the mention (the last one in the clause prefix)."""
+    best, best_pos = None, -1
+    for rel, pat in BEFORE:
+        for m in pat.finditer(prefix):
+            if m.end() > best_pos:
+                best, best_pos = rel, m.end()
+    return best
+
+
+def relation_of(text: str, mask: str, group: list[Mention], clause: tuple[int, int]) -> str:
+    """The relation a list of mentions (one clause, only separators between them) stands in."""
+    after = mask[group[-1].end: sentence_end(mask, group[-1].end)]
+    rel = _after_cue(after)
+    if rel:
+        return rel
+    return _before_cue(mask[clause[0]: group[0].start]) or "cites"
+
+
+def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
+    out: list[list[Mention]] = []
+    for m in mentions:
+        if out and in_list(text, out[-1][-1], m):
+            out[-1].append(m)
+        else:
+            out.append([m])
+    return out
+
+
+def _aliases(doc: Document) -> dict[str, Mention]:
+    """以下简称 declared anywhere in the document: alias → the full mention (title and 文号)."""
+    out: dict[str, Mention] = {}
+    for p in doc.provisions:
+        if "简称" in p.text or "以下称" in p.text:
+            for m in find_mentions(p.text):
+                if m.alias and (m.title or m.number):
+                    out.setdefault(normalize(m.alias), m)
+    return out
+
+
+def _self_keys(doc: Document) -> set[str]:
+    return {normalize(t) for t in (doc.title, doc.short_title) if t}
+
+
+def extract_references(doc: Document) -> list[Reference]:
+    """Every reference a document makes, one per (provision, target, relation)."""
+    out: list[Reference] = []
+    aliases = _aliases(doc)
+    own = _self_keys(doc)
+    forwarding = "转发" in (doc.title or "")
+    for p in doc.provisions:
+        text = p.text
+        mentions = find_mentions(text)
+        if not mentions:
+            continue
+        mask = masked(text)
+        seen: set[tuple] = set()
+        for clause in clauses(mask):
+            inside = [m for m in mentions if clause[0] <= m.start < clause[1]]
+            for group in _groups(text, inside):
+                rel = relation_of(text, mask, group, clause)
+                for m in group:
+                    ref = _reference(doc, p.cid, text, m, rel, aliases, own, forwarding)
+                    if ref is None:
+                        continue
+                    key = (ref.title, ref.doc_number, ref.relation)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(ref)
+    return out
+
+
+def _reference(doc: Document, cid: str, text: str, m: Mention, rel: str, aliases: dict[str, Mention],
+               own: set[str], forwarding: bool) -> Reference | None:
+    title, number, alias = m.title, m.number, None
+    if title and not number and normalize(title) in aliases:  # 《管理办法》 declared by 以下简称
+        full = aliases[normalize(title)]
+        if full is not m:
+            alias, title, number = title, full.title, full.number
+    if number and number == doc.doc_number:
+        return None
+    is_self = bool(title and normalize(title) in own) or text[max(0, m.start - 1): m.start] == "本"
+    if is_self:
+        if rel not in ("issues", "forwards"):
+            return None  # "本《实施方案》", "《…规划》以…为根本遵循": the document speaks of itself
+        rel = "forwards" if forwarding else rel
+    raw = text[m.start: m.end]
+    ctx_start = max(0, m.start - 40)
+    return Reference(doc.key, cid, title, number, raw, repeal=rel == "repeals", relation=rel, alias=alias,
+                     context=text[ctx_start: m.end + 30], self_ref=is_self)
+
+
+def save_references(conn: Connection, doc: Document, refs: list[Reference]) -> None:
+    if refs:
+        conn.execute(store_docs.references.insert(), [
+            dict(doc_key=r.doc_key, cid=r.cid, title=r.title, doc_number=r.doc_number, raw=r.raw,
+                 repeal=r.repeal, relation=r.relation, alias=r.alias, context=r.context,
+                 self_ref=r.self_ref) for r in refs])
+
+
+STAGE = ("references", extract_references, save_references)

@@ -1,0 +1,83 @@
+"""Tasks written as sentences whose subject is a named agency: "国务院办公厅要适时开展督促检查",
+"科技部、财政部等有关部门要加强…", "请财政部在相关项目经费使用管理规定中明确…",
+"请人力资源社会保障部会同有关部门…制定出台具体操作办法" (国办发〔2018〕127号).
+
+Only sentences led by an agency the registry knows (not "各地区、各部门要…", "各高校要…": those
+address everyone and assign nothing to account for) count, and only in blocks that carry no
+labelled or parenthesised assignment, so a "（…负责）" item is never read twice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...model import Provision
+from ..agencies import registry
+from .prose import Assignment, ProseTask, compact
+from .units import split_list, unit_like
+
+# Where a subject ends: the modal or duty verb after it.
+_VERB = re.compile(r"要|应当|应|负责|牵头|会同")
+# After "请" the units run up to a verb or preposition.
+_REQUEST_END = re.compile(r"会同|在|于|按照|按|落实|研究|制定|抓紧|加快|尽快|牵头|负责|对|将|提出|明确|做好|组织|,|。")
+_REQUEST = re.compile(r"(?:^|[,;])请")
+_CO_END = re.compile(r"负责|牵头|共同|联合|要|应|在|于|按照|按|落实|研究|制定|抓紧|加快|尽快|对|将|提出|明确|做好|组织|,")
+_SENTENCE = re.compile(r"[^。;!?]+[。;!?]?")
+
+
+def _units(s: str) -> list[str] | None:
+    """``s`` as a list of units led by a registry agency, or None."""
+    if not s or len(s) > 80 or re.search(r"[《》“”:()0-9]", s):
+        return None
+    reg = registry()
+    units = split_list(s)
+    if not units or not reg.known(units[0]) or reg.collective(units[0]):
+        return None
+    for u in units[1:]:
+        if not (reg.known(u) or reg.collective(u) or (unit_like(u) and len(u) <= 20)):
+            return None
+    return units
+
+
+def _co(rest: str) -> list[str]:
+    m = _CO_END.search(rest)
+    return split_list(rest[:m.start()]) if m else []
+
+
+def _assignment(sentence: str) -> Assignment | None:
+    """Who a sentence assigns: its subject before 要/应/负责, or the agency after 请."""
+    for m in _VERB.finditer(sentence):
+        units = _units(sentence[:m.start()])
+        if units:
+            co = _co(sentence[m.end():]) if m.group(0) == "会同" else []
+            return Assignment(units, co, ranked=bool(co))
+        if m.start() > 80:
+            break
+    for r in _REQUEST.finditer(sentence):
+        start = r.end()
+        for e in _REQUEST_END.finditer(sentence, start):
+            units = _units(sentence[start:e.start()])
+            if units:
+                co = _co(sentence[e.end():]) if e.group(0) == "会同" else []
+                return Assignment(units, co, ranked=bool(co))
+            if e.start() - start > 80:
+                break
+    return None
+
+
+def subject_tasks(p: Provision, text: str) -> list[ProseTask]:
+    """One task per sentence of ``text`` whose subject (or addressee after 请) is a named agency."""
+    s = compact(text)
+    if "要" not in s and "请" not in s and "应" not in s and "负责" not in s:
+        return []
+    out: list[ProseTask] = []
+    heading = compact(p.heading or "")
+    for m in _SENTENCE.finditer(s):
+        sent = m.group(0)
+        if heading and sent.rstrip("。") == heading.rstrip("。"):
+            continue
+        body = re.sub(r"^(?:\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、|\d+[.、])", "", sent)
+        a = _assignment(body)
+        if a:
+            out.append(ProseTask(p, len(out) + 1, body.strip("。;"), a))
+    return out
