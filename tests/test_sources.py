@@ -216,7 +216,8 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         "notapdf.pdf": (b"<html>not a pdf</html>", "PDF"),
         "scripts-only.html": (b"<html><body><script>alert('x')</script><style>p{}</style></body></html>",
                               "没有可读取的文字"),
-        "table.xlsx": (b"PK\x03\x04", "不支持"),
+        "table.xlsx": (b"PK\x03\x04", "XLSX"),  # a zip cut to its signature
+        "slides.pptx": (b"PK\x03\x04", "不支持"),
     }
     out = {}
     for name, (blob, words) in cases.items():

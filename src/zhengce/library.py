@@ -119,7 +119,8 @@ class Library:
         self.engine: Engine = store_base.make_engine(self.url)
         from .extract.stages import load_stages
         self.stages: list[ExtractStage] = load_stages()
-        store_schema.upgrade(self.engine)  # create_all, after converting a store of an older version
+        with store_base.schema_lock(self.engine):  # two processes opening a new store at once
+            store_schema.upgrade(self.engine)  # create_all, after converting a store of an older version
         self._search_index = None
 
     @property

@@ -23,6 +23,9 @@ class SourceLine:
     text: str
     lineno: int
     page: int | None = None
+    # The line ran to the right edge of the page's text block (a PDF line broken by the page
+    # width): it continues on the next line. None where the reader cannot tell (plain text).
+    wrapped: bool | None = None
 
 
 @dataclass(slots=True)

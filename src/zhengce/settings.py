@@ -33,6 +33,11 @@ SETTINGS: list[Setting] = [
             "Optional OpenAI-compatible endpoint that may rewrite answers from cited passages only. Off by default."),
     Setting("today", "ZHENGCE_TODAY", None,
             "ISO date used as 'today' for overdue computation (default: the real date)."),
+    Setting("soffice", "ZHENGCE_SOFFICE", None,
+            "LibreOffice program that converts .doc/.wps/.et files; default soffice (or libreoffice) on PATH. "
+            "'none' turns conversion off: such files are then refused with an error naming the converter."),
+    Setting("convert_timeout", "ZHENGCE_CONVERT_TIMEOUT", "120",
+            "Seconds one LibreOffice conversion may take before the file is refused as stuck."),
 ]
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -126,8 +126,15 @@ def _list_items(docs: _Docs, h: Hit, limit: int = 6) -> list[tuple[str, Hit]]:
     return [((sentences(p.text) or [p.text])[0], _hit_for(h, p)) for p in items]
 
 
+_PROVISION_UNITS = re.compile(r"[（(]([^（()）]{2,80}?(?:负责|牵头|责任单位)[^（()）]{0,40})[)）]")
+
+
 def _responsible_units(docs: _Docs, h: Hit) -> tuple[str, Hit] | None:
-    """The "主要责任单位：…" line that belongs to ``h`` (a child, or a sibling right after it)."""
+    """The units that answer for ``h``: its own closing "（人力资源社会保障部、财政部负责）", or the
+    "主要责任单位：…" line that belongs to it (a child, or a sibling right after it)."""
+    own = list(_PROVISION_UNITS.finditer(h.text))
+    if own:
+        return f"（{own[-1].group(1)}）", h
     doc = docs.get(h.doc_key)
     if doc is None:
         return None

@@ -51,6 +51,7 @@ _ASK = [
                           r"罚款|金额|保费|手续费|面额|房租|工资|薪酬|贴息)[^，。？?]{0,6}(?:多少|几万|是多少)|"
                           r"金额|多少费|交多少|收多少|给多少|拿多少|补贴标准|奖励标准")),
     ("rate", re.compile(r"比例|百分之|(?:率|占比|增幅|下降|降低|提高)[^，。？?]{0,6}多少|多少%|打几折|几折|多大比例")),
+    ("age", re.compile(r"多大年龄|多少岁|几岁|年龄[^，。？?]{0,4}(?:多少|多大|要求)|多大岁数")),
     ("count", re.compile(r"(?:多少|几)\s*(?:个|张|人|户|家|所|辆|项|次|名|间|处|条|台|套|场|级|类|批|栋|座|床|份|位)(?!工作日|月|小时)")),
     ("deadline", re.compile(r"几月|几号|哪天|何时|什么时候|什么时间|截止|哪一年|哪年")),
     ("duration", re.compile(r"多长时间|多久|多少天|几天|多少日|几日|多少个?工作日|几个工作日|期限|时限|多少个月|几个月|多少年|几年|"
@@ -65,7 +66,8 @@ _ASK = [
 
 # The value a fact kind needs in the answer sentence.
 NUMBER = re.compile(rf"{NUM}\s*[\u4e00-\u9fff%％]")
-VALUE = {"number": NUMBER, "amount": MONEY, "rate": RATE, "deadline": DATE, "duration": DURATION, "unit": AGENCY,
+AGE = re.compile(rf"{NUM}\s*(?:周岁|岁)")
+VALUE = {"age": AGE, "number": NUMBER, "amount": MONEY, "rate": RATE, "deadline": DATE, "duration": DURATION, "unit": AGENCY,
          "how": PROCEDURE, "where": PLACE, "who": CONDITION}
 
 # Measure words a count question names ("多少张床位" → a number before 张).
@@ -76,6 +78,7 @@ _GROUPS = {"老人": "老年人", "老年人": "老年人", "我妈": "老年人
            "学生": "学生", "企业": "企业", "公司": "企业", "驿站": "养老服务驿站", "毕业生": "高校毕业生",
            "失业": "登记失业人员", "残疾": "残疾人", "妇女": "妇女"}
 
+_QUESTION_WORD = re.compile(r"什么|哪|多|几|吗|如何|怎|是否|谁|？|\?")
 _BENEFIT_WORD = re.compile(r"奖励|补贴|补助|资助|奖补|贴息")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*(?:年|—|-|–|至|到)")
 _PERIOD = re.compile(r"“?(十[一二三四五六七八九]五)”?")
@@ -98,6 +101,10 @@ class Question:
     figures: list[str] = field(default_factory=list)  # figures the question gives itself
     count_word: str | None = None  # the measure word of a count question (张)
     eligibility: bool = False  # "能享受吗 / 能用吗 / 有补贴吗" about the asker's own situation
+    cues: list[str] = field(default_factory=list)  # the question words matched ("什么时候"): not subjects
+    before_cue: str = ""  # the question's text up to the first cue of the main kind ("…开业")
+    nouns: set[str] = field(default_factory=set)  # words tagged as nouns (subjects are nouns)
+    tags: dict[str, str] = field(default_factory=dict)  # part of speech of the question's words
 
     def needs(self, kind: str | None = None) -> re.Pattern | None:
         """The pattern an answer sentence must match to state the asked fact (None: any)."""
@@ -137,22 +144,48 @@ def analyze(question: str) -> Question:
     q = unicodedata.normalize("NFKC", question).strip()
     # Kinds in the order the question asks them: the first one asked must be stated by the answer.
     found = sorted((m.start(), kind) for kind, pat in _ASK for m in [pat.search(q)] if m)
+    cues = [m.group(0) for _kind, pat in _ASK for m in pat.finditer(q)]
     facts = list(dict.fromkeys(kind for _pos, kind in found))
     if not facts and re.search(r"多少|几", q):
         facts = ["number"]  # "托位数要达到多少": some figure, of whatever unit
     main = facts[0] if facts else "what"
     if "rate" in facts and re.search(r"比例|几折|百分之", q):
         main = "rate"  # "贴息的比例是多少": a share, not a sum
-    if main in ("what", "number") and _BENEFIT_WORD.search(q) and not re.search(r"什么|哪", q):
-        main = "amount"  # keyword questions "北交所上市 奖励 西城": the sum is what is sought
+    if main in ("what", "number") and _BENEFIT_WORD.search(q) and not _QUESTION_WORD.search(q):
+        main = "amount"  # keyword queries "北交所上市 奖励 西城": the sum is what is sought
     if main in ("yesno", "who") and len(facts) > 1 and facts[1] not in ("yesno", "who"):
         main = facts[1]  # "能用吗？一次补贴多少钱？": the figure is what must be stated
     m = _COUNT_WORD.search(q)
     groups = sorted({g for k, g in _GROUPS.items() if k in q})
+    tags = _tagger().tag(q)
     personal = bool(re.search(r"我|我们|我家|我妈|我爸|孩子|本人|家里", q))
     eligibility = "yesno" in facts and personal
     return Question(
         text=q, fact=main, facts=facts or ["what"], years=_years(q), periods=sorted(set(_PERIOD.findall(q))),
         places=sorted({district_of(x) for x in _DISTRICT_RE.findall(q)}), groups=groups,
         figures=[f for f in _FIGURE.findall(q) if not re.search(r"岁", f)],
-        count_word=m.group(1) if m else None, eligibility=eligibility)
+        count_word=m.group(1) if m else None, eligibility=eligibility, cues=cues,
+        before_cue=_before_cue(q, main, dict(_ASK).get(facts[0]) if facts else None),
+        nouns={w for w, tag in tags if tag.startswith("n") and len(w) >= 2}, tags=dict(tags))
+
+
+def _before_cue(q: str, main: str, first_pat: re.Pattern | None) -> str:
+    """The clause of the question right before the cue of the asked kind ("开业多长时间" → "开业")."""
+    pat = dict(_ASK).get(main) or first_pat
+    m = pat.search(q) if pat else None
+    if m is None:
+        return ""
+    head = re.split(r"[，。？！,.?!；;]", q[:m.start()])[-1]
+    return head
+
+
+_TAGGER = None
+
+
+def _tagger():
+    """rjieba's part-of-speech tagger (its own dictionary): loaded once, on first question."""
+    global _TAGGER
+    if _TAGGER is None:
+        import rjieba
+        _TAGGER = rjieba.Jieba()
+    return _TAGGER

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..library import Library
 from ..search import Hit
 from ..search.engine import segmenter_for, term_df, term_idf
+from .paraphrase import official_forms
 from .question import AGENCY, Question
 
 IDF_CAP = 7.0
@@ -26,6 +27,11 @@ SINGLE_CHAR_WEIGHT = 0.0
 SPECIFIC_SHARE = 0.3  # sentence score: coverage vs what it states beyond the title
 STATES_BONUS = 0.2  # the sentence states a value of the asked kind
 BM25_PRIOR = 0.1
+RANK_PENALTY = 0.0005  # per BM25 rank: retrieval order breaks ties, it does not outvote the text
+# Fill-in forms in attachments ("XXX 等 XX 人…", "我单位符合…") repeat a provision's words but
+# state nothing: an application letter is not the rule.
+FORM_PENALTY = 0.3
+_FORM = re.compile(r"X{2,}|×{2,}|x{3,}|_{3,}|\\_|我单位|我校|我公司|本单位承诺|本人承诺|申请人签字")
 BM25_MIX = 0.3  # passage order: best sentence evidence plus this share of the BM25 score
 
 _SENT = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
@@ -55,7 +61,7 @@ class Scorer:
         self.idf = idf
         self.total = sum(idf.get(t, 0.0) for t in self.terms) or 1.0
         self.years = re.findall(r"(?:19|20)\d\d(?=年)", question)
-        self.forms = {t: self.seg.surface_forms(t) for t in terms}
+        self.forms = {t: [*self.seg.surface_forms(t), *official_forms(t)] for t in terms}
         for gid_token in (t for t in self.seg.query_terms(question) if t.startswith("syn")):
             for form in self.seg.surface_forms(gid_token):
                 for t in self.terms:
@@ -91,7 +97,7 @@ class Scorer:
             got += w * own
         cov = got / self.total
         for y in self.years:
-            if y not in text and y not in context and y not in path:
+            if y not in text and y not in context and y not in path and y not in provision:
                 cov *= 0.5
         return cov
 
@@ -138,7 +144,8 @@ def score_candidates(sc: Scorer, q: Question, hits: list[Hit]) -> tuple[list[Can
             own = sc.specific(s + " " + path, ctx)
             states = bool(need and need.search(s))
             total = ((1 - SPECIFIC_SHARE) * cov + SPECIFIC_SHARE * own + intent_bonus(q, s)
-                     + (STATES_BONUS if states else 0.0) + prior - 0.002 * rank)
+                     + (STATES_BONUS if states else 0.0) + prior - RANK_PENALTY * rank
+                     - (FORM_PENALTY if _FORM.search(s) else 0.0))
             out.append(Candidate(total, cov, states, s, h, path))
             best_by_hit[h.cid] = max(best_by_hit.get(h.cid, 0.0), total)
     out.sort(key=lambda c: -c.total)

@@ -26,6 +26,7 @@ from .select import Candidate, Scorer
 
 _RANGE = re.compile(r"((?:19|20)\d\d)\s*年?\s*[—\-–~～至到]+\s*((?:19|20)\d\d)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR_CLAUSE = re.compile(r"(?:19|20)\d\d\s*年?(?:\s*[—\-–~～至到]+\s*(?:19|20)\d\d)?")
 # 五年规划 periods and the years they span (十四五 = 2021–2025).
 _PERIODS = {f"十{c}五": 1956 + 5 * i for i, c in enumerate("一二三四五六七八九", start=1)}
 # Last characters of attribute words whose siblings are other values of one attribute.
@@ -60,11 +61,20 @@ def _scope(c: Candidate) -> str:
 
 
 def year_ok(q: Question, c: Candidate) -> bool:
+    """The years the passage speaks of: its own, its headings', its title's, its document's date,
+    and — for a sentence that names none — the last year stated before it in its provision
+    ("到2020年，…。全国农作物耕种收综合机械化率达到70%")."""
     if not q.years:
         return True
     years = _years_in(_scope(c))
     if c.hit.date:
         years.add(c.hit.date.year)
+    if not _YEAR.search(c.text):
+        i = c.hit.text.find(c.text)
+        before = c.hit.text[:i] if i > 0 else ""
+        stated = list(_YEAR_CLAUSE.finditer(before))
+        if stated:
+            years |= _years_in(stated[-1].group(0))
     return all(y in years for y in q.years)
 
 
@@ -119,6 +129,23 @@ def contrast(sc: Scorer, c: Candidate) -> tuple[str, str] | None:
     return None
 
 
+_KIND_SUFFIX = re.compile(r"([\u4e00-\u9fff]{2,4}?)(所得税|增值税|房产税|契税|印花税|消费税|关税|使用税|保险|公积金)")
+
+
+def kind_sibling(q: Question, c: Candidate) -> tuple[str, str] | None:
+    """(asked, stated) when the question names one tax or insurance and the passage another
+    (土地使用税 asked, 企业所得税 stated)."""
+    scope = _scope(c)
+    for m in _KIND_SUFFIX.finditer(q.text):
+        asked = m.group(0)
+        if asked in scope or m.group(1)[-2:] + m.group(2) in scope:
+            continue
+        for n in _KIND_SUFFIX.finditer(c.text):
+            if n.group(2) != m.group(2) or n.group(2) in ("保险", "公积金"):
+                return asked, n.group(0)
+    return None
+
+
 def modifier_missing(sc: Scorer, c: Candidate) -> str | None:
     """The specific benefit the question names ("交通补贴") when the passage lacks its modifier."""
     scope = _scope(c) + " " + c.hit.text
@@ -132,6 +159,47 @@ def modifier_missing(sc: Scorer, c: Candidate) -> str | None:
     return None
 
 
+# Cut fragments of time phrases ("多少天内" → 天内) are not subjects.
+_FRAGMENT = re.compile(r"^[天日月年周次]|[内前后起间]$")
+RARE_DF = 2  # a question term this rare in the library names its subject precisely
+
+
+def rare_missing(q: Question, sc: Scorer, c: Candidate) -> str | None:
+    """A noun the library uses in at most ``RARE_DF`` provisions, asked but absent from this one:
+    the question is about that rare thing (博士, 注册资本), and this passage about something else.
+    Verbs are paraphrased (免缴/免予缴纳) and question words (什么时候) are not subjects."""
+    scope = _scope(c) + " " + c.hit.text
+    for t in sc.terms:
+        if t in q.nouns and 0 < sc.df.get(t, 0) <= RARE_DF and sc.has(t, scope) < 1 and t not in DISTRICTS \
+                and not any(t in cue for cue in q.cues) and not _NUMERAL.search(t) and not _FRAGMENT.search(t):
+            return t
+    return None
+
+
+FOCUS_IDF = 4.5  # a word this specific right before the asked value says what the value is of
+_VALUE_KINDS = {"amount", "rate", "count", "duration", "deadline", "age", "number"}
+
+
+def focus_term(q: Question, sc: Scorer) -> str | None:
+    """The specific word that governs the asked value: the last content term before the cue
+    ("开业多长时间" → 开业, "注册资本多少" → 注册资本). Colloquial words the library never uses
+    (拿出) do not count unless a paraphrase is known."""
+    if q.fact not in _VALUE_KINDS or not q.before_cue:
+        return None
+    from .paraphrase import official_forms
+    words = sc.seg.cut(q.before_cue)
+    for w in reversed(words):
+        if w not in sc.idf or len(w) < 2 or _NUMERAL.search(w) or w in DISTRICTS:
+            continue
+        if q.tags.get(w, "n")[:1] not in ("n", "v"):
+            continue  # adverbs and adjectives (至少, 最长) qualify the value, they do not own it
+        if (sc.df.get(w, 0) > 0 and sc.idf[w] >= FOCUS_IDF) or (sc.df.get(w, 0) == 0 and official_forms(w)):
+            return w
+        if sc.df.get(w, 0) > 0:
+            return None  # the governing word is a common one: it names nothing in particular
+    return None
+
+
 def check(q: Question, sc: Scorer, c: Candidate, *, need_value: bool = True) -> Verdict:
     """All the rules above for one candidate; the first failing one names the reason."""
     if not year_ok(q, c):
@@ -142,10 +210,13 @@ def check(q: Question, sc: Scorer, c: Candidate, *, need_value: bool = True) -> 
         return Verdict(False, f"{'、'.join(q.places)}的相关规定")
     if not figure_ok(q, c):
         return Verdict(False, f"关于“{'、'.join(q.figures)}”的规定")
-    pair = contrast(sc, c)
+    pair = contrast(sc, c) or kind_sibling(q, c)
     if pair:
         return Verdict(False, f"关于“{pair[0]}”的规定（条文所说的是“{pair[1]}”）")
-    mod = modifier_missing(sc, c)
+    mod = modifier_missing(sc, c) or rare_missing(q, sc, c)
+    focus = focus_term(q, sc) if need_value else None
+    if not mod and focus and sc.has(focus, c.text) < 1:
+        mod = focus
     if mod:
         return Verdict(False, f"关于“{mod}”的规定")
     if need_value and not value_ok(q, c):
@@ -153,7 +224,7 @@ def check(q: Question, sc: Scorer, c: Candidate, *, need_value: bool = True) -> 
     return Verdict(True)
 
 
-_WHAT = {"amount": "所问的具体金额", "rate": "所问的具体比例", "count": "所问的具体数量",
+_WHAT = {"age": "所问的年龄条件", "amount": "所问的具体金额", "rate": "所问的具体比例", "count": "所问的具体数量",
          "deadline": "所问的具体时间", "duration": "所问的具体期限", "unit": "所问的负责部门",
          "how": "所问的办理方式", "where": "所问的办理地点", "who": "所问的适用对象",
          "number": "所问的具体数值"}

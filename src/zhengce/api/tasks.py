@@ -7,6 +7,7 @@ Task ids contain '/' and '#': percent-encode them ('#' → %23).
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -86,6 +87,17 @@ def export(fmt: str, lib: Library = Depends(get_library), f: TaskFilters = Depen
              else "text/csv; charset=utf-8")
     return FileResponse(tmp, media_type=media, filename=f"任务台账.{fmt}",
                         background=BackgroundTask(_cleanup, tmp))
+
+
+@router.get("/tasks/report.xlsx", summary="月度对账报告（汇总、分文件任务、状态图、上次报告以来的变化）")
+def report(lib: Library = Depends(get_library),
+           as_of: dt.date | None = Query(None, description="对账日期 YYYY-MM-DD（默认今天）"),
+           record: bool = Query(False, description="记为一次月度报告（下次报告的变化从此日之后算起）")):
+    day = as_of
+    tmp = Path(tempfile.mkdtemp(prefix="zhengce-report-")) / "report.xlsx"
+    r = _track().make_report(lib, tmp, day, record=record)
+    return FileResponse(tmp, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        filename=f"任务对账报告-{r.as_of.isoformat()}.xlsx", background=BackgroundTask(_cleanup, tmp))
 
 
 def _cleanup(path: Path) -> None:

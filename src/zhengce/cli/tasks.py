@@ -102,30 +102,62 @@ def export_cmd(
     console.print(f"{path}: {len(views)} 项任务", highlight=False)
 
 
+def _as_of(value: str | None):
+    import datetime as dt
+
+    from ..errors import InvalidInput
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as e:
+        raise InvalidInput(f"--as-of {value!r} 不是日期 (YYYY-MM-DD)", field="--as-of") from e
+
+
 @tasks_app.command("summary")
 def summary_cmd(
     doc: str = typer.Option(None, "--doc"),
     unit: str = typer.Option(None, "--unit"),
+    as_of: str = typer.Option(None, "--as-of", help="对账日期 YYYY-MM-DD (default: today / ZHENGCE_TODAY)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Counts per status and per agency."""
+    """Counts per status and per agency, and tasks due in the next 30 days."""
     from dataclasses import asdict
 
-    from ..track import summary
-    s = summary(get_library(), doc=doc, unit=unit)
+    from ..track import DUE_SOON_DAYS, summary
+    s = summary(get_library(), doc=doc, unit=unit, today_=_as_of(as_of))
     if as_json:
         print(json.dumps(asdict(s), ensure_ascii=False, default=str))
         return
-    console.print(f"共 {s.total} 项 (今天 {s.today}): " + "  ".join(f"{k} {v}" for k, v in s.by_status.items()),
-                  highlight=False)
+    console.print(f"共 {s.total} 项 (截至 {s.today}): " + "  ".join(f"{k} {v}" for k, v in s.by_status.items())
+                  + f"  {DUE_SOON_DAYS}天内到期 {s.due_soon}", highlight=False)
     t = Table()
     t.add_column("单位")
+    t.add_column("层级")
     for k in s.by_status:
         t.add_column(k, justify="right")
     t.add_column("合计", justify="right")
+    t.add_column(f"{DUE_SOON_DAYS}天内到期", justify="right")
     for u in s.by_unit:
-        t.add_row(escape(u.unit), *[str(u.counts[k]) for k in s.by_status], str(u.total))
+        t.add_row(escape(u.unit), u.level, *[str(u.counts[k]) for k in s.by_status], str(u.total), str(u.due_soon))
     console.print(t)
+
+
+@tasks_app.command("report")
+def report_cmd(
+    path: Path = typer.Argument(..., help="report.xlsx"),
+    as_of: str = typer.Option(None, "--as-of", help="对账日期 YYYY-MM-DD (default: today / ZHENGCE_TODAY)."),
+    doc: str = typer.Option(None, "--doc", help="Only this document (not recorded as a monthly report)."),
+    unit: str = typer.Option(None, "--unit", help="Only this agency (not recorded as a monthly report)."),
+    record: bool = typer.Option(True, "--record/--no-record",
+                                help="Remember this report so the next one lists the changes since it."),
+) -> None:
+    """The monthly 对账 report: per-agency summary, one sheet per document, status chart, changes."""
+    from ..track import make_report
+    r = make_report(get_library(), path, _as_of(as_of), doc=doc, unit=unit, record=record)
+    since = f"自 {r.since} 起" if r.since else "首次报告"
+    console.print(f"{path}: 截至 {r.as_of}，{r.summary.total} 项任务，{len(r.documents)} 个文件，"
+                  f"{since}变化 {len(r.changes)} 条", highlight=False)
 
 
 @app.command("agencies")

@@ -17,16 +17,21 @@ from dataclasses import dataclass, field
 
 from ..model import SourceLine
 from . import patterns as P
+from .radicals import RADICALS
 
-_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH: dict[int, int | str] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
 # Chinese sentence punctuation stays full-width (half-width beside Chinese text is widened below).
 for _c in "，：；！？":
     del _FULLWIDTH[ord(_c)]
+# Radical code points from PDF text (Chromium-printed gov.cn pages: "国务院⽂件", "⾸⻚") → ideographs.
+_FULLWIDTH.update(RADICALS)
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _CJK = r"\u4e00-\u9fff\u3400-\u4dbf"
+# Spaces between Chinese characters, and around digits beside them: "国发〔 2018 〕 43 号" (PDF text
+# of a Chromium print, GUIDE "PDF text"), "2004 年 08 月 12 日".
 _SPACE_BETWEEN = re.compile(rf"(?<=[{_CJK}，。、；：！？“”《》〔〕（）()%])[ \t\u3000]+(?=[{_CJK}\d，。、；：！？“”《》〔〕（）()])"
-                            rf"|(?<=[\d])[ \t\u3000]+(?=[{_CJK}])")
+                            rf"|(?<=[\d])[ \t\u3000]+(?=[{_CJK}〕】])")
 _NARROW_PUNCT = re.compile(r"(?<=[\u4e00-\u9fff)”》])[,;:!?](?!\d)|[,;:!?](?=[\u4e00-\u9fff“《(])")
 _HAS_NARROW = re.compile(r"[,;:!?]")
 _MULTI_SPACE = re.compile(r"[ \t]{2,}")
@@ -60,7 +65,7 @@ _WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FULLWIDTH)) 
 
 
 def fold_width(s: str) -> str:
-    """Full-width ASCII → half-width (（一）→ (一), ０→0), ideographic space → space.
+    """Full-width ASCII → half-width (（一）→ (一), ０→0), ideographic space → space, radicals → ideographs.
 
     Chinese sentence punctuation (，：；！？) stays full-width. Only the runs that need it are
     translated: ``str.translate`` over a whole 10 MB line is slow.
@@ -170,8 +175,8 @@ def _standalone(text: str, width: int | None, last_len: int) -> bool:
         return True
     if P.PUBLIC_NOTE.match(text) or re.fullmatch(r"\([^()]{1,30}\)", text):
         return True  # （此件公开发布） / (2018年—2020年) subtitle
-    if P.DOCNUM_LINE.match(text):
-        return True  # a bare 文号 line
+    if P.DOCNUM_LINE.match(text) or P.ORDER_HEAD.match(text) or P.ORDER_NUMBER.match(text):
+        return True  # a bare 文号 line; "中华人民共和国国务院令" / "第707号" (govcn content_5351177)
     if marker_of(text) and len(text) <= 40 and not re.search("[。；]", text):
         return True  # "一、总体要求", "(一)指导思想"
     return bool(len(text) <= 80 and P.DOC_TYPE_END.search(text) and not re.search("[，。；]", text))
@@ -192,7 +197,9 @@ def _starts_block(text: str) -> bool:
         return True
     if P.DATE_LINE.match(text) or P.PUBLIC_NOTE.match(text) or P.ATTACHMENT.match(text):
         return True
-    return bool(P.DOCNUM_LINE.match(text))
+    if P.DATE_CN_LINE.match(text) or P.EDITORIAL_NOTE.match(text):
+        return True  # "一九九六年十一月五日" under a signature; "（本文有删减）" (govcn pages)
+    return bool(P.DOCNUM_LINE.match(text) or P.ORDER_NUMBER.match(text))
 
 
 def _opens_document(t: str, texts: list[str], idx: int) -> bool:
@@ -230,7 +237,10 @@ def build_blocks(lines: list[SourceLine], paragraphs: bool = False) -> list[Bloc
             continue
         cleaned.append((li, s, style))
     texts = [fold_width(s).strip() for _, s, _ in cleaned]
-    width = wrap_width([x for x in texts if x])
+    # A reader that knows where lines end (PDF) marks those broken by the page width; guessing a
+    # hard-wrap width from line lengths is only for text converted without that knowledge.
+    knows_wrap = any(li.wrapped is not None for li in lines)
+    width = None if knows_wrap else wrap_width([x for x in texts if x])
     blocks: list[Block] = []
     cur: Block | None = None
     cur_text = ""  # folded text of the current block, for decisions
@@ -253,10 +263,17 @@ def build_blocks(lines: list[SourceLine], paragraphs: bool = False) -> list[Bloc
             cur_text = cur_text[:-1] + t[1:]
             gap = False
             continue
+        prev_li = cur.lines[-1] if cur is not None else None
         if paragraphs:
             join = False
         elif cur is not None and style == "b" and cur.style == "b":
             join = True  # a title set in bold over several lines
+        elif (prev_li is not None and prev_li.wrapped and not cur.table and not style
+              and cur_text[-1:] not in _TERMINAL and not _starts_block(t) and not P.ADDRESSEE.match(t)):
+            join = True  # the line ran to the page's right edge: the sentence goes on
+        elif (prev_li is not None and prev_li.wrapped is False and re.search("[，。；]", cur_text)
+              and cur_text[-1:] not in "，、"):
+            join = False  # prose whose line ends short of the edge: the paragraph ended there
         else:
             # In a hard-wrapped file a short last line ends a prose paragraph (not a title's first line).
             short_last = bool(width and last_len < 0.7 * width and re.search("[，。；、：]", cur_text))

@@ -62,13 +62,35 @@ def _is_org_block(b: Block) -> bool:
 
 
 def title_issuers(title_block: Block) -> list[str] | None:
+    """Issuers named before 关于/印发/转发 in the title; joint issuers are joined by 、 or a space
+    ("国务院、中央军委关于同意…的批复", govcn content_5345407; "中共北京市委 北京市人民政府…")."""
     raw = " ".join(li.text for li in title_block.lines)
     raw = re.sub(r"[*#]", "", raw).strip()
     m = _TITLE_ISSUER.match(raw)
     if not m:
         return None
-    names = split_issuers([m.group(1)])
+    names = split_issuers([m.group(1).replace("、", " ")])
     return names if names and all(P.ORG_END.search(n) for n in names) else None
+
+
+def order_doc_number(issuer: str, number: int) -> str:
+    """The 文号 of a promulgation order: 国务院令第707号 is cited as 国令第707号; other bodies keep
+    their name (财政部令第97号, 北京市人民政府令第285号)."""
+    return f"国令第{number}号" if issuer == "国务院" else f"{issuer}令第{number}号"
+
+
+def _announcement_number(text: str, title: str) -> str | None:
+    """"国家税务总局公告2021年第30号" or a bare "2021年第30号" under a 公告/通告 title."""
+    m = P.ANNOUNCE_NUMBER.match(text)
+    if not m:
+        return None
+    org = m.group(1)
+    if org is None:
+        tm = re.match(r"^(.{2,30}?)关于.*(公告|通告)$", title)
+        if not tm:
+            return None
+        org = tm.group(1) + tm.group(2)
+    return f"{org}{m.group(2)}年第{int(m.group(3))}号"
 
 
 def read_metadata(rd: RawDocument) -> dict:
@@ -76,15 +98,30 @@ def read_metadata(rd: RawDocument) -> dict:
     blocks = rd.blocks
     title_b = blocks[rd.title_index]
     title = title_b.text
+    if rd.order_issuer and rd.promulgated is not None:
+        title_b = blocks[rd.promulgated]  # the order's document is the text it promulgates
+        title = title_b.text
+        below = blocks[rd.promulgated + 1].text if rd.promulgated + 1 < len(blocks) else ""
+    else:
+        below = blocks[rd.title_index + 1].text if rd.title_index + 1 < len(blocks) else ""
+    if P.TITLE_SUFFIX.match(below):
+        title += below  # "…管理细则" / "(试行)": the subtitle is part of the title
     meta: dict = {"title": title, "short_title": None, "doc_number": None, "issuers": None, "date": None,
                   "addressees": [], "note": None, "effective": None}
     m = re.search(r"(?:印发|转发|颁布|发布)\s*《(.+)》\s*的?(?:通知|决定)$", title)
+    # "国务院办公厅关于印发文化体制改革中…两个规定的通知" (govcn content_5352010) names the issued
+    # texts without 《》.
+    m = m or re.search(r"(?:关于)?印发([^《》]{4,})的(?:通知|决定)$", title)
     if m:
         meta["short_title"] = m.group(1)
     head = blocks[rd.title_index + 1: rd.title_index + 8]
+    if rd.order_issuer and rd.order_number is not None:
+        meta["doc_number"] = order_doc_number(rd.order_issuer, rd.order_number)
     for b in head:
         if is_docnum_line(b.text) and meta["doc_number"] is None:
             meta["doc_number"] = canonical_doc_number(b.text)
+        elif meta["doc_number"] is None and P.ANNOUNCE_NUMBER.match(b.text):
+            meta["doc_number"] = _announcement_number(b.text, title)
         elif is_addressee(b.text) and not meta["addressees"]:
             meta["addressees"] = [a for a in re.split(r"[，,]", b.text.rstrip("：:")) if a]
     # Signing date: the first standalone date; issuers are the org lines right above it.
@@ -102,11 +139,14 @@ def read_metadata(rd: RawDocument) -> dict:
             meta["issuers"] = split_issuers([li.text for b in sig for li in b.lines])
             meta["issuers_from"] = "signature"
         break
+    if rd.order_issuer:
+        meta["issuers"] = [rd.order_issuer]  # signed by the 总理/部长 for the body that orders
+        meta["issuers_from"] = "order"
     if meta["issuers"] is None:
         meta["issuers"] = title_issuers(title_b)
         meta["issuers_from"] = "title"
     for b in blocks:
-        if P.PUBLIC_NOTE.match(b.text):
+        if P.PUBLIC_NOTE.match(b.text) or P.EDITORIAL_NOTE.match(b.text):
             meta["note"] = b.text
             break
     for b in reversed(blocks[-12:]):
@@ -137,4 +177,4 @@ def is_meta_block(b: Block) -> bool:
     """Blocks that are document furniture rather than provisions (文号, date, addressee, note)."""
     t = b.text
     return bool(is_docnum_line(t) or is_date_line(t) or is_addressee(t) or P.PUBLIC_NOTE.match(t)
-                or P.MONTH_LINE.match(t))
+                or P.EDITORIAL_NOTE.match(t) or P.MONTH_LINE.match(t))

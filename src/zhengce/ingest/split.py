@@ -34,6 +34,11 @@ class RawDocument:
     issued: list[str] = field(default_factory=list)  # normalised titles that continue this document
     in_attachments: bool = False  # past a 附件 marker: only a strongly confirmed title starts a new document
     attachments_named: bool = False  # the 附件 lines gave the attachments' names
+    # A promulgation order (国务院令 第707号): its issuer and number; ``promulgated`` indexes the
+    # promulgated text's title, which is the document's title (the order is its cover).
+    order_issuer: str | None = None
+    order_number: int | None = None
+    promulgated: int | None = None
 
 
 def is_title(b: Block) -> bool:
@@ -111,6 +116,56 @@ def _continues(doc: RawDocument, title: Block) -> bool:
     return any(k == s or s.startswith(k) or k.startswith(s) for s in doc.issued if s)
 
 
+# A preamble sentence that issues texts: "现将《国家职业教育改革实施方案》印发给你们" (govcn
+# content_5365341), "《A》和《B》已经国务院同意，现印发给你们" (content_5352010: the two 规定 are one
+# document with the notice), "现转发给你们" (content_5345291), "现公布修订后的《…条例》" (content_5351177).
+_ISSUING = re.compile(r"现(?:将|予)?(?:印发|转发|公布|发布|颁布)|(?:印发|转发|公布|发布)给你们|现予(?:印发|公布|发布)")
+_QUOTED = re.compile(r"《([^《》]{4,80})》")
+
+
+def _issued_in(text: str) -> list[str]:
+    """Titles a preamble sentence issues (the 《…》 of a sentence whose own words issue them).
+
+    "根据《…关于印发…的通知》要求" only cites: its 印发 stands inside the quotes.
+    """
+    out: list[str] = []
+    for sentence in re.split(r"(?<=[。；])", text):
+        if "《" in sentence and _ISSUING.search(_QUOTED.sub("", sentence)):
+            out += [_key(t) for t in _QUOTED.findall(sentence)]
+    return out
+
+
+def _order_head(blocks: list[Block], i: int) -> bool:
+    """"中华人民共和国国务院令" with "第707号" under it: a promulgation order starts here."""
+    return bool(P.ORDER_HEAD.match(blocks[i].text) and i + 1 < len(blocks)
+                and P.ORDER_NUMBER.match(blocks[i + 1].text))
+
+
+def _is_list_line(b: Block) -> bool:
+    """A line of a list without text: 《title》s alone (lines of them join into one block), or a
+    bare link (no Chinese at all)."""
+    t = b.text
+    return bool(re.fullmatch(r"(?:\d{0,3}[.、]?《[^《》]+》[、，。；;]?)+", t) or re.fullmatch(r"[!-~]+", t))
+
+
+def _detach_trailing_list(doc: RawDocument) -> list[Block]:
+    """A compilation's closing list of titles (a category heading, then 《…》 lines) is no text of
+    the document before it (private-enterprise compilation: "7. 四季度出台“十四五”规划汇总" and 15
+    titles after the last document). Returns the blocks taken off."""
+    j = len(doc.blocks)
+    while j > 1 and _is_list_line(doc.blocks[j - 1]):
+        j -= 1
+    n_list = len(doc.blocks) - j
+    head = doc.blocks[j - 1].text if j > 1 else ""
+    heading = bool(_category(doc.blocks[j - 1]) or (marker_of(head) and len(head) <= 30
+                                                    and not re.search(r"[，。；：]", head)))
+    if n_list >= 2 and j > 1 and heading and j - 1 > doc.title_index:
+        cut = doc.blocks[j - 1:]
+        del doc.blocks[j - 1:]
+        return cut
+    return []
+
+
 def _category(b: Block) -> str | None:
     """Compilation/gazette category headings that sit between documents."""
     t = b.text
@@ -129,8 +184,20 @@ def split_documents(blocks: list[Block]) -> tuple[list[RawDocument], list[Block]
     front: list[Block] = []
     cur: RawDocument | None = None
     for i, b in enumerate(blocks):
+        if _order_head(blocks, i):
+            # 国务院令 第707号: the order, its signature and date, then the promulgated text.
+            category = _category(cur.blocks.pop()) if cur and cur.blocks and _category(cur.blocks[-1]) else None
+            m = P.ORDER_NUMBER.match(blocks[i + 1].text)
+            cur = RawDocument([b], 0, category, order_issuer=P.ORDER_HEAD.match(b.text).group(1),
+                              order_number=int(m.group(1)) if m else None)
+            docs.append(cur)
+            continue
         after_attachment = i > 0 and bool(re.fullmatch(r"附件\s*\d{0,2}", blocks[i - 1].text))
         how = _confirmation(blocks, i) if is_title(b) and not after_attachment else None
+        if how and cur and cur.order_issuer and cur.promulgated is None:
+            cur.promulgated = len(cur.blocks)  # the promulgated text's title: the order's document
+            cur.blocks.append(b)
+            continue
         after_category = bool(cur and cur.blocks and _category(cur.blocks[-1]))
         # Past a 附件 marker a weakly confirmed title is an attachment, unless the attachments were
         # named (附件2：案例) and this is not one of them.
@@ -157,7 +224,11 @@ def split_documents(blocks: list[Block]) -> tuple[list[RawDocument], list[Block]
             names = _attachment_names(b.text)
             cur.issued.extend(names)
             cur.attachments_named = cur.attachments_named or bool(names)
+        elif "《" in b.text and not cur.in_attachments and len(cur.blocks) <= 8:
+            cur.issued.extend(_issued_in(b.text))
         cur.blocks.append(b)
+    for d in docs:
+        _detach_trailing_list(d)
     return docs, front
 
 

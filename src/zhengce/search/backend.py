@@ -88,7 +88,6 @@ class Dictionary:
                 else:
                     seg.add_words([term])
                 self.last_id = rid
-            seg._compile()
         return True
 
     def learn(self, words: set[str], pairs: list[list[str]]) -> None:
@@ -98,7 +97,6 @@ class Dictionary:
             for full, short in pairs:
                 seg.add_group([full, short])
             seg.add_words(words)
-            seg._compile()
 
 
 def open_backend(library: Library) -> SearchBackend:

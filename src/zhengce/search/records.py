@@ -50,7 +50,7 @@ def doc_context(doc: Document) -> str:
 def records(seg: Segmenter, doc: Document, sha: str = "") -> list[Record]:
     """The index records of one document's non-empty provisions."""
     paths = heading_paths(doc)
-    ctx = " ".join(seg.tokens(doc_context(doc)))
+    ctx = seg.token_text(doc_context(doc))
     day = int(doc.date.strftime("%Y%m%d")) if doc.date else 0
     facets = doc_values(doc)
     date = doc.date.isoformat() if doc.date else None
@@ -63,12 +63,12 @@ def records(seg: Segmenter, doc: Document, sha: str = "") -> list[Record]:
         key = " ".join(path) + (" " + " ".join(p.header or []) if p.kind == "row" else "")
         toks = path_tokens.get(key)
         if toks is None:
-            toks = path_tokens[key] = " ".join(seg.tokens(key)) if key.strip() else ""
+            toks = path_tokens[key] = seg.token_text(key) if key.strip() else ""
         meta = {"title": doc.title, "issuers": doc.issuers or [], "date": date, "path": path,
                 "text": p.text, "raw": p.raw if p.raw != p.text else None, "ls": p.line_start,
                 "le": p.line_end, "kind": p.kind, "doc_number": doc.doc_number,
                 "doc_type": doc.doc_type, "sha": sha, "sp": doc.source_path or doc.source}
-        out.append(Record(p.cid, doc.key, doc.source, doc.source_path or doc.source, p.seq, " ".join(seg.tokens(p.text)), ctx, toks,
+        out.append(Record(p.cid, doc.key, doc.source, doc.source_path or doc.source, p.seq, seg.token_text(p.text), ctx, toks,
                           day, facets, meta))
     return out
 

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
 import tantivy
 
 from ..model import Document
@@ -79,7 +80,7 @@ def register_tokenizers(index: tantivy.Index) -> None:
 def to_tantivy(r: Record) -> tantivy.Document:
     fields = {"cid": r.cid, "doc_key": r.doc_key, "source": r.source, "source_path": r.source_path, "body": r.body, "ctx": r.ctx,
               "path": r.path, "day": r.day, "seq": r.seq,
-              "meta": json.dumps(r.meta, ensure_ascii=False).encode()}
+              "meta": orjson.dumps(r.meta)}
     for name, vals in r.facets.items():
         fields[f"f_{name}"] = vals or [""]
     return tantivy.Document(**fields)
@@ -161,16 +162,16 @@ class TantivyBackend:
 
     def update(self, changed: list[str] | None = None) -> None:
         """Replay the store's log into the index (waits for a running writer)."""
-        self.session().close()
+        TantivySession(self, wait=True).close()
 
     def build(self) -> None:
-        s = self.session()
+        s = TantivySession(self, wait=True)
         s.writer.delete_all_documents()
         s.replay_from = 0
         s.close()
 
     def delete(self, sources: list[str]) -> None:
-        s = self.session()
+        s = TantivySession(self, wait=True)
         for name in sources:
             s.removed(name)
         s.close()
@@ -185,10 +186,9 @@ class TantivyBackend:
             if self._index is None or gen != self._gen or self._session is not None:
                 self._reload(gen)
             if self._gen < store_gen and self._session is None:
-                lock = self.lock
-                if lock.acquire(blocking=False):  # nobody is writing: the index is behind (crash)
-                    lock.release()
-                    self.update()
+                s = TantivySession(self, wait=False)
+                if s.writer is not None:  # nobody is writing, yet the index is behind (a crash)
+                    s.close()
                     self._reload(int(self._state().get("generation", -1)))
             assert self._index is not None
             return self._index
@@ -220,27 +220,43 @@ class TantivyBackend:
 
 
 class TantivySession:
-    """One writer run: holds the writer lock, adds committed files, replays the log on commit."""
+    """One writer run: adds committed files, replays the log on commit.
 
-    def __init__(self, backend: TantivyBackend):
+    Holds the writer lock from the first moment it can get it: an ingest that starts while
+    another process writes keeps parsing and committing to the store, tries again after each
+    file, and at the latest waits for the lock at ``close``, whose replay of the log indexes
+    everything it stored meanwhile. So two ingest processes overlap everything but the index
+    writes, and neither returns before its files are searchable.
+    """
+
+    def __init__(self, backend: TantivyBackend, wait: bool = False):
         self.b = backend
         self.lock = backend.lock
-        self.lock.acquire(blocking=True)
-        try:
-            with backend._lock:
-                backend._session = self
-                self.index = backend._open(create=True)
-            self.writer = self.index.writer(heap_size=HEAP_BYTES, num_threads=1)
-        except BaseException:
-            backend._session = None
-            self.lock.release()
-            raise
-        self.replay_from = int(backend._state().get("generation", 0))
+        self.writer = None
         self.added: dict[str, str | None] = {}  # source -> sha (None: removed) written since commit
         self.files = 0
+        self._harvested: tuple[set[str], list[list[str]]] = (set(), [])
+        self._open_writer(blocking=wait)
+
+    def _open_writer(self, blocking: bool) -> bool:
+        if self.writer is not None:
+            return True
+        if not self.lock.acquire(blocking=blocking):
+            return False
+        try:
+            with self.b._lock:
+                self.b._session = self
+                self.index = self.b._open(create=True)
+            self.writer = self.index.writer(heap_size=HEAP_BYTES, num_threads=1)
+        except BaseException:
+            self.b._session = None
+            self.lock.release()
+            raise
+        self.replay_from = int(self.b._state().get("generation", 0))
         self.t_commit = time.monotonic()
-        with backend.library.engine.connect() as conn:
-            backend.dictionary.sync(conn)
+        with self.b.library.engine.connect() as conn:
+            self.b.dictionary.sync(conn)
+        return True
 
     def in_transaction(self, conn, source: str, sha: str, docs: list[Document]) -> None:
         words, pairs = harvest(docs)
@@ -248,14 +264,17 @@ class TantivySession:
         self._harvested = (words, pairs)
 
     def committed(self, source: str, sha: str, docs: list[Document]) -> None:
-        words, pairs = getattr(self, "_harvested", (set(), []))
+        words, pairs = self._harvested
         self.b.dictionary.learn(words, pairs)
+        if not self._open_writer(blocking=False):
+            return  # another process writes the index: our close() replays this file from the store
         self._add(source, sha, docs)
         self.files += 1
         if self.files >= COMMIT_FILES or time.monotonic() - self.t_commit > COMMIT_SECONDS:
             self.commit()
 
     def removed(self, source: str) -> None:
+        self._open_writer(blocking=True)
         self.writer.delete_documents_by_term("source_path", source)
         self.added[source] = None
 
@@ -269,6 +288,7 @@ class TantivySession:
 
     def commit(self) -> None:
         """Replay what the log holds beyond the last commit, then commit and record the generation."""
+        self._open_writer(blocking=True)
         engine = self.b.library.engine
         with engine.connect() as conn:
             gen, latest = store_docs.changes_since(conn, self.replay_from)
@@ -282,7 +302,7 @@ class TantivySession:
             if docs:
                 self._add(source, now, docs)
             else:
-                self.removed(source)
+                self.writer.delete_documents_by_term("source_path", source)
         self.writer.commit()
         self.b._write_state(gen)
         self.replay_from = gen

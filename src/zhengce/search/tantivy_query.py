@@ -8,9 +8,9 @@ of that plan. Filters are MUST clauses, so they never change the ranking of what
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
+import orjson
 import tantivy
 
 from . import facets as facet_decl
@@ -75,7 +75,7 @@ def build_query(index: tantivy.Index, searcher, terms: list[str], filters: dict)
 
 
 def hit_from_stored(d: dict, score: float, forms: re.Pattern | None) -> Hit:
-    meta = json.loads(bytes(d["meta"][0]))
+    meta = orjson.loads(bytes(d["meta"][0]))
     date = dt.date.fromisoformat(meta["date"]) if meta.get("date") else None
     return Hit(cid=d["cid"][0], doc_key=d["doc_key"][0], doc_title=meta["title"],
                doc_number=meta.get("doc_number") or None, issuers=meta["issuers"], date=date,

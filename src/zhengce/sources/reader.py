@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..model import SourceText
-from . import pdf, plain, webpage, word
+from . import ofd, office, pdf, plain, spreadsheet, webpage, word
 
 Reader = Callable[[str, bytes], tuple]  # (fmt, encoding, lines[, meta])
 
@@ -24,9 +24,13 @@ READERS: dict[str, Reader] = {
     ".md": plain.read_markdown, ".markdown": plain.read_markdown,
     ".pdf": pdf.read_pdf,
     ".docx": word.read_docx,
+    ".doc": office.read_doc, ".wps": office.read_wps,  # through LibreOffice headless
+    ".xlsx": spreadsheet.read_xlsx, ".xlsm": spreadsheet.read_xlsx, ".xls": spreadsheet.read_xls,
+    ".et": office.read_et,
+    ".ofd": ofd.read_ofd,
     ".html": webpage.read_html, ".htm": webpage.read_html, ".xhtml": webpage.read_html,
 }
-SUPPORTED = ".txt .md .pdf .docx .html"
+SUPPORTED = ".txt .md .pdf .docx .doc .wps .xlsx .xls .et .ofd .html"
 
 
 def read_source(path: str | Path) -> SourceText:

@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 
 from ..model import Document, Provision
-from .base import metadata
+from .base import bulk_insert, metadata
 
 sources = Table(
     "sources", metadata,
@@ -228,10 +228,8 @@ def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str
                 cid=p.cid, doc_key=d.key, seq=p.seq, level=p.level, label=p.label,
                 heading=p.heading, kind=p.kind, parent=p.parent, raw=p.raw, text=p.text,
                 line_start=p.line_start, line_end=p.line_end, cells=p.cells, header=p.header))
-    if doc_rows:
-        conn.execute(documents.insert(), doc_rows)
-    if prov_rows:
-        conn.execute(provisions.insert(), prov_rows)
+    bulk_insert(conn, documents, doc_rows)
+    bulk_insert(conn, provisions, prov_rows)
 
 
 def _doc(row, provs: list[Provision] | None = None) -> Document:

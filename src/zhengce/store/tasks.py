@@ -107,3 +107,12 @@ def save(conn, items) -> None:
              for t in items for role, us in (("lead", t.lead_units), ("co", t.co_units)) for u in us]
     if units:
         conn.execute(task_units.insert(), units)
+
+
+task_reports = Table(
+    "task_reports", metadata,
+    Column("as_of", Date, primary_key=True),  # the 对账 date a monthly report was made for
+    Column("created_at", DateTime, nullable=False),
+    Column("tasks", Integer, nullable=False),  # tasks the report covered
+    info={"survives_reingest": True},
+)

@@ -25,6 +25,7 @@ from ..extract.agencies import registry
 from ..store import documents as store_docs
 from ..store import tasks as T
 from .types import (
+    DUE_SOON_DAYS,
     OVERDUE,
     STATUSES,
     Account,
@@ -236,20 +237,26 @@ def update_task(lib, task_id: str, *, token: str | None, status: str | None = No
 
 def summary(lib, *, doc: str | None = None, unit: str | None = None,
             today_: dt.date | None = None) -> Summary:
-    """Counts per status and per agency (canonical name; a task counts for each of its units)."""
+    """Counts per status and per agency (canonical name; a task counts for each of its units), and
+    the tasks due within ``DUE_SOON_DAYS`` of today that are neither done nor overdue."""
     day = today(today_)
     views = list_tasks(lib, doc=doc, unit=unit, today_=day)
     by_status = {s: 0 for s in (*STATUSES, OVERDUE)}
     per: dict[str, UnitSummary] = {}
     reg = registry()
+    soon_until = day + dt.timedelta(days=DUE_SOON_DAYS)
+    due_soon = 0
     for v in views:
         by_status[v.status] += 1
+        soon = bool(v.deadline and not v.overdue and v.status != "已完成" and day <= v.deadline <= soon_until)
+        due_soon += soon
         for u in dict.fromkeys(reg.canonical(x) for x in v.lead_units + v.co_units):
-            us = per.setdefault(u, UnitSummary(u, {s: 0 for s in (*STATUSES, OVERDUE)}))
+            us = per.setdefault(u, UnitSummary(u, {s: 0 for s in (*STATUSES, OVERDUE)}, level=reg.level(u)))
             us.counts[v.status] += 1
             us.total += 1
+            us.due_soon += soon
     rows = sorted(per.values(), key=lambda u: (-u.total, u.unit))
-    return Summary(len(views), by_status, rows, day)
+    return Summary(len(views), by_status, rows, day, due_soon)
 
 
 def create_account(lib, *, agency: str | None = None, admin: bool = False,

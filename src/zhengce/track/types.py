@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 STATUSES = ("未开始", "推进中", "已完成")  # stored
 OVERDUE = "逾期"  # computed: deadline < today and not 已完成
+DUE_SOON_DAYS = 30  # "due in the next 30 days" of the monthly report and the summary
 
 
 def short_key(task_id: str) -> str:
@@ -97,6 +98,8 @@ class UnitSummary:
     unit: str  # canonical agency name
     counts: dict[str, int] = field(default_factory=dict)  # status → tasks (lead or co)
     total: int = 0
+    due_soon: int = 0  # not done, not overdue, deadline within DUE_SOON_DAYS of today
+    level: str = ""  # registry level: 中央 | 省 | 市 | 区 | 集体
 
 
 @dataclass(slots=True)
@@ -105,6 +108,7 @@ class Summary:
     by_status: dict[str, int]
     by_unit: list[UnitSummary]
     today: dt.date
+    due_soon: int = 0
 
 
 @dataclass(slots=True)

@@ -1,0 +1,283 @@
+"""Scale benchmark: a library of N documents built from the real texts, on SQLite+tantivy AND PostgreSQL.
+
+Templates are the documents of the corpus (data/gazettes, one file per document, cut at the
+lines the parser assigns it) and the State Council pages of ../shared/eval/govcn/corpus. Copy
+``k`` of a template gets its own 文号 (number and year), title (a tag after 关于, or the gold
+title replaced on the pages) and 成文日期 (year shifted), and is written as its own file. Then,
+for each store in one run, a child process (so peak RSS is the store's own) measures:
+
+* ingest of every file through ``Library.ingest`` (parse, extract, store AND search index);
+* store size on disk (SQLite file + WAL + index directory, or ``pg_database_size``);
+* search p50/p99 through ``zhengce.search.search``: 2-4 words of a template sentence, one third
+  filtered by issuer, one third by date, facet counts on, top 10 with snippets;
+* re-ingest of one changed file (index included) and that the change is searchable at once;
+* ``match_profile`` of one enterprise profile against every extracted rule.
+
+Goals (GUIDE §4): peak RSS ≤ 2 GB, re-ingest ≤ 2 s, search p99 ≤ 50 ms embedded.
+
+    .venv/bin/python benchmarks/scale.py --documents 100000
+    .venv/bin/python benchmarks/scale.py --documents 2000 --stores sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+GOVCN = ROOT.parent / "shared" / "eval" / "govcn"
+PG_ADMIN_URL = os.environ.get("ZHENGCE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+TAGS = ["进一步", "加快推进", "深入实施", "全面加强", "持续优化", "切实做好", "扎实推进", "着力提升"]
+PROFILE = {"kind": "enterprise", "district": "西城区", "registered_in_beijing": True, "size": "small",
+           "industries": ["软件和信息技术服务业"], "certifications": ["高新技术企业"], "listing": "北交所",
+           "employees": 80}
+_NUMBER = re.compile(r"([〔\[［(（])\s*(\d{4})\s*([〕\]］)）])\s*(\d+)\s*号")
+_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def templates() -> list[tuple[str, str, tuple[str, str] | None, str | None]]:
+    """(file suffix, text, own 文号 as (year, number), title to tag) of every template document.
+
+    Only documents that parse on their own count (a compilation's parts without a header of
+    their own do not).
+    """
+    from zhengce.ingest import parse_source
+    from zhengce.sources import read_source
+    out = []
+    for f in sorted((ROOT / "data" / "gazettes").glob("*.txt")):
+        lines = f.read_text(encoding="utf-8").splitlines()
+        for d in parse_source(read_source(f)):
+            if not d.doc_number:
+                continue
+            own = re.search(r"(\d{4})\D+(\d+)号", d.doc_number)
+            out.append((".txt", "\n".join(lines[d.line_start - 1: d.line_end]) + "\n",
+                        own.groups() if own else None, None))
+    gold = {}
+    if (GOVCN / "documents.jsonl").is_file():
+        for line in (GOVCN / "documents.jsonl").read_text(encoding="utf-8").splitlines():
+            g = json.loads(line)
+            gold[g["source"]] = g
+    for f in sorted((GOVCN / "corpus").glob("*.htm*")) if (GOVCN / "corpus").is_dir() else []:
+        g = gold.get(f.name, {})
+        own = re.search(r"(\d{4})\D+(\d+)号", g.get("doc_number") or "")
+        out.append((f.suffix, f.read_text(encoding="utf-8", errors="replace"), own.groups() if own else None,
+                    g.get("title")))
+    with tempfile.TemporaryDirectory() as d:  # keep what parses standalone
+        keep = []
+        for t in out:
+            p = Path(d) / f"t{len(keep)}{t[0]}"
+            p.write_text(variant(t, 0), encoding="utf-8")
+            try:
+                if parse_source(read_source(p)):
+                    keep.append(t)
+            except Exception:
+                pass
+    return keep
+
+
+def variant(tpl: tuple, k: int) -> str:
+    """Copy ``k`` of a template: its own 文号, title and dates."""
+    _suffix, text, own, title = tpl
+    year = 2015 + k % 10
+
+    def number(m: re.Match) -> str:
+        if own is None or (m.group(2), m.group(4)) != tuple(own):
+            return m.group(0)  # a reference to another document stays as it is
+        return f"{m.group(1)}{year}{m.group(3)}{int(m.group(4)) + 1000 * (k // 10 + 1)}号"
+
+    def date(m: re.Match) -> str:
+        mon, day = int(m.group(2)), int(m.group(3))
+        return f"{year}年{mon}月{min(day, 28) if mon == 2 else day}日"
+
+    text = _DATE.sub(date, _NUMBER.sub(number, text))
+    tag = f"{TAGS[k % len(TAGS)]}第{k}批"
+    if title and "关于" in title:  # a govcn page: its gold title, wherever it stands
+        return text.replace(title, title.replace("关于", f"关于{tag}", 1))
+    return text.replace("关于", f"关于{tag}", 1)
+
+
+def generate(n: int, out: Path) -> list[Path]:
+    tpl = templates()
+    files = []
+    for k in range(n):
+        t = tpl[k % len(tpl)]
+        f = out / f"{k // 1000:03d}" / f"doc{k:06d}{t[0]}"
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(variant(t, k), encoding="utf-8")
+        files.append(f)
+    return files
+
+
+def queries(n: int, seed: int = 7) -> list[tuple[str, dict]]:
+    from zhengce.search.segment import STOPWORDS, Segmenter
+    seg = Segmenter()
+    rnd = random.Random(seed)
+    sents = [s for t in templates() for s in re.findall(r"[^。；！？\n<>]{8,80}[。；]", t[1])
+             if re.search(r"[\u4e00-\u9fff]{6}", s)]
+    out = []
+    while len(out) < n:
+        words = [w for w in dict.fromkeys(seg.cut(rnd.choice(sents))) if len(w) >= 2 and w not in STOPWORDS
+                 and re.search(r"[\u4e00-\u9fff]", w)]
+        if len(words) < 2:
+            continue
+        q = " ".join(rnd.sample(words, min(len(words), rnd.randint(2, 4))))
+        f = rnd.randrange(3)
+        out.append((q, {"issuer": "北京"} if f == 1 else {"since": "2020-01-01"} if f == 2 else {}))
+    return out
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p * len(xs)))]
+
+
+def dir_size(p: Path) -> int:
+    return sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.exists() else 0
+
+
+def run_store(url: str, files_dir: Path, data_dir: Path, n_queries: int) -> dict:
+    """Everything measured for one store (runs in its own process)."""
+    from zhengce.library import Library
+    from zhengce.match import match_profile
+    from zhengce.search import search
+
+    files = sorted(files_dir.rglob("doc*.*"))
+    mb = sum(f.stat().st_size for f in files) / 1e6
+    lib = Library(url=url, data_dir=data_dir)
+    t0, c0 = time.perf_counter(), time.process_time()
+    results = lib.ingest(files, root=files_dir)
+    ingest_s, ingest_cpu = time.perf_counter() - t0, time.process_time() - c0
+    bad = [r for r in results if r.status != "ingested"]
+    counts = lib.counts()
+    if lib.engine.dialect.name == "postgresql":
+        with lib.engine.connect() as conn:
+            size = conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one()
+    else:
+        size = sum(f.stat().st_size for f in data_dir.glob("*.db*")) + dir_size(data_dir / "search")
+
+    qs = queries(2 * n_queries)
+    for q, flt in qs[:n_queries]:  # warm caches with other queries than the timed ones
+        search(lib, q, **flt)
+    lat, totals = [], []
+    for q, flt in qs[n_queries:]:
+        t = time.perf_counter()
+        r = search(lib, q, per_page=10, facets=True, **flt)
+        lat.append((time.perf_counter() - t) * 1000)
+        totals.append(r.total)
+
+    changed = files[len(files) // 2]
+    text = changed.read_text(encoding="utf-8")
+    needle = "规模化基准变更标记"
+    pos = text.find("。")
+    changed.write_text(text[:pos + 1] + needle + "。" + text[pos + 1:], encoding="utf-8")
+    t = time.perf_counter()
+    [res] = lib.ingest([changed], root=files_dir)
+    reingest_s = time.perf_counter() - t
+    found = any(needle in h.text for h in search(lib, needle).hits)
+
+    m = []
+    for _ in range(5):
+        t = time.perf_counter()
+        mr = match_profile(lib, dict(PROFILE))
+        m.append((time.perf_counter() - t) * 1000)
+    n_rules = len(getattr(mr, "items", []) or [])
+    lib.engine.dispose()
+    return {"store": lib.engine.dialect.name, "files": len(files), "mb": mb, "documents": counts["documents"],
+            "provisions": counts["provisions"], "not_ingested": len(bad), "ingest_s": ingest_s,
+            "mb_s": mb / ingest_s, "ingest_cpu": ingest_cpu, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "size_mb": size / 1e6, "search_p50": statistics.median(lat), "search_p99": pct(lat, 0.99),
+            "mean_total": statistics.mean(totals), "reingest_s": reingest_s, "reingest_status": res.status,
+            "change_found": found, "match_ms": statistics.median(m), "rules": n_rules}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--documents", type=int, default=100_000)
+    ap.add_argument("--stores", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--workdir", type=Path, default=None, help="keep generated files and stores here")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON lines too")
+    ap.add_argument("--run-store", help=argparse.SUPPRESS)  # child: URL
+    ap.add_argument("--files", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.run_store:
+        print(json.dumps(run_store(args.run_store, args.files, args.data, args.queries)))
+        return
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="zhengce-scale-"))
+    files_dir = work / "files"
+    t = time.perf_counter()
+    files = generate(args.documents, files_dir)
+    print(f"generated {len(files):,} documents ({sum(f.stat().st_size for f in files) / 1e6:.1f} MB) "
+          f"in {time.perf_counter() - t:.1f} s under {files_dir}")
+    rows = []
+    for store in [s.strip() for s in args.stores.split(",") if s.strip()]:
+        data = work / store
+        data.mkdir(parents=True, exist_ok=True)
+        db = None
+        if store == "sqlite":
+            url = f"sqlite:///{data}/scale.db"
+        else:
+            import psycopg
+            db = f"zhengce_scale_{uuid.uuid4().hex[:8]}"
+            try:
+                with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as c:
+                    c.execute(f'CREATE DATABASE "{db}"')
+            except Exception as e:
+                print(f"postgres: skipped ({e})")
+                continue
+            url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + db
+        try:
+            out = subprocess.run([sys.executable, __file__, "--run-store", url, "--files", str(files_dir),
+                                  "--data", str(data), "--queries", str(args.queries)],
+                                 capture_output=True, text=True, check=False)
+            if out.returncode != 0:
+                print(f"{store}: failed\n{out.stderr[-3000:]}")
+                continue
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        finally:
+            if db:
+                with psycopg.connect(PG_ADMIN_URL, autocommit=True) as c:
+                    c.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    report(rows)
+    if args.json:
+        for r in rows:
+            print(json.dumps(r))
+
+
+def report(rows: list[dict]) -> None:
+    if not rows:
+        return
+    lines = [
+        ("documents / provisions", lambda r: f"{r['documents']:,} / {r['provisions']:,}"),
+        ("files not ingested", lambda r: f"{r['not_ingested']}"),
+        ("ingest (index included)", lambda r: f"{r['ingest_s']:.1f} s = {r['mb_s']:.2f} MB/s"),
+        ("  of which CPU of this process", lambda r: f"{r['ingest_cpu']:.1f} s = {r['mb'] / r['ingest_cpu']:.2f} MB/s"),
+        ("peak RSS (goal <= 2048 MB)", lambda r: f"{r['rss_mb']:.0f} MB"),
+        ("store size on disk", lambda r: f"{r['size_mb']:.0f} MB"),
+        ("search p50 / p99 (facets, top 10)", lambda r: f"{r['search_p50']:.1f} / {r['search_p99']:.1f} ms"),
+        ("re-ingest one changed file (<= 2 s)", lambda r: f"{r['reingest_s']:.2f} s, found: {r['change_found']}"),
+        ("match one profile, all rules", lambda r: f"{r['match_ms']:.1f} ms ({r['rules']} rules)"),
+    ]
+    print(f"\n{rows[0]['files']:,} files, {rows[0]['mb']:.1f} MB of text")
+    print(f"{'':38}" + "".join(f"{r['store']:>26}" for r in rows))
+    for label, fmt in lines:
+        print(f"{label:38}" + "".join(f"{fmt(r):>26}" for r in rows))
+
+
+if __name__ == "__main__":
+    main()
