@@ -81,3 +81,17 @@ def test_index_catches_up_with_store_changes_it_missed(sqlite_library, tmp_path)
     assert lib.ingest_file(corpus_file(XICHENG), index=Lost()).status == "ingested"
     r = search(lib, "洗浴 代换煤气")
     assert r.total > 0 and r.hits[0].source == XICHENG
+
+
+def test_store_filled_without_a_log_is_indexed_whole(sqlite_library):
+    """A store from before ``source_log`` (or filled without this index) is indexed on first search."""
+    lib = sqlite_library
+    lib.ingest([corpus_file(XICHENG)])
+    with lib.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM source_log")
+    shutil.rmtree(lib.search_index.dir)
+    from zhengce.library import Library
+    fresh = Library(url=lib.url, data_dir=lib.data_dir)
+    # xicheng-gazette-2022.txt:3123 三项为老服务
+    assert any("代换煤气" in h.text for h in search(fresh, "洗浴 代换煤气").hits)
+    fresh.engine.dispose()

@@ -176,3 +176,13 @@ def test_hidden_sheet_is_skipped(tmp_path):
 ])
 def test_cell_text(value, text):
     assert cell_text(value) == text
+
+
+def test_file_over_the_size_cap_is_refused(tmp_path, monkeypatch):
+    from zhengce.sources import reader
+    monkeypatch.setattr(reader, "MAX_BYTES", 1024)
+    p = tmp_path / "dump.txt"
+    p.write_text("\n".join(PROSE), encoding="utf-8")  # 西政办发〔2022〕4号: ~30 KB of real text
+    with pytest.raises(SourceError) as e:
+        read_source(p)
+    assert "dump.txt" in str(e.value) and "文件过大" in str(e.value)

@@ -84,9 +84,13 @@ def copy_records(conn, rows: list[Record]) -> None:
                           orjson.dumps(r.facets).decode(), orjson.dumps(r.meta).decode()))
 
 
+ANALYZE_AFTER_FILES = 50  # a bulk ingest refreshes the planner's statistics (GIN vs seq scan)
+
+
 class PostgresSession:
     def __init__(self, backend: PostgresBackend):
         self.b = backend
+        self.files = 0
 
     def in_transaction(self, conn, source: str, sha: str, docs: list[Document]) -> None:
         words, pairs = harvest(docs)
@@ -96,6 +100,7 @@ class PostgresSession:
         conn.execute(search_rows.delete().where(search_rows.c.source_path == source))
         seg = self.b.dictionary.segmenter
         copy_records(conn, [r for d in docs for r in records(seg, d, sha)])
+        self.files += 1
 
     def committed(self, source: str, sha: str, docs: list[Document]) -> None:
         pass
@@ -105,7 +110,10 @@ class PostgresSession:
             conn.execute(search_rows.delete().where(search_rows.c.source_path == source))
 
     def close(self) -> None:
-        pass
+        if self.files >= ANALYZE_AFTER_FILES:
+            with self.b.library.engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE search_rows")
+                conn.commit()
 
 
 class PostgresBackend:
@@ -187,21 +195,41 @@ class PostgresBackend:
             score = "0"
         where = " AND ".join(conds) or "TRUE"
         params.update(limit=per_page, offset=(page - 1) * per_page)
+        # One pass over the matches (materialised once) gives the total, the page and every facet
+        # count; the display fields of the page's ten rows are fetched after.
+        parts = ["SELECT 0 AS part, NULL AS k, count(*) AS n, 0.0::float8 AS score FROM m",
+                 "(SELECT 1, cid, seq, score::float8 FROM m ORDER BY score DESC, doc_key, seq "
+                 "LIMIT :limit OFFSET :offset)"]
+        counted = [f for f in facet_decl.FACETS if f.counted] if facets else []
+        for i, f in enumerate(counted):
+            parts.append(f"(SELECT {i + 2}, v, count(*), 0.0 FROM m, jsonb_array_elements_text(m.facets->'{f.name}') v "
+                         f"WHERE v <> '' GROUP BY v ORDER BY count(*) DESC, v LIMIT {int(f.size)})")
+        sql = (f"WITH m AS MATERIALIZED (SELECT cid, doc_key, seq, facets, {score} AS score FROM search_rows "
+               f"WHERE {where}) " + " UNION ALL ".join(parts))
         with self.library.engine.connect() as conn:
-            total = conn.execute(text(f"SELECT count(*) FROM search_rows WHERE {where}"), params).scalar_one()
-            rows = conn.execute(text(
-                f"SELECT cid, doc_key, source, meta, {score} AS score FROM search_rows WHERE {where} "
-                f"ORDER BY score DESC, doc_key, seq LIMIT :limit OFFSET :offset"), params).all()
-            fac = _facets(conn, where, params) if facets and total else {}
+            total, page_rows, fac = 0, [], {f.name: [] for f in counted}
+            for part, k, n, sc in conn.execute(text(sql), params):
+                if part == 0:
+                    total = n
+                elif part == 1:
+                    page_rows.append((k, sc))
+                else:
+                    fac[counted[part - 2].name].append((k, int(n)))
+            shown = {r.cid: r for r in conn.execute(
+                text("SELECT cid, doc_key, source, meta FROM search_rows WHERE cid = ANY(:cids)"),
+                {"cids": [k for k, _ in page_rows]})} if page_rows else {}
+        rows = [(shown[k], sc) for k, sc in page_rows if k in shown]
+        if not total:
+            fac = {}
         forms = forms_pattern(term_forms(seg, terms))
         hits = []
-        for r in rows:
+        for r, sc in rows:
             m = r.meta
             hits.append(Hit(
                 cid=r.cid, doc_key=r.doc_key, doc_title=m["title"], doc_number=m.get("doc_number"),
                 issuers=m["issuers"], date=dt.date.fromisoformat(m["date"]) if m.get("date") else None,
                 doc_type=m.get("doc_type"), heading_path=m["path"], text=m["text"], raw=m.get("raw") or m["text"],
-                snippet=snippet(m["text"], forms), score=float(r.score), source=r.source,
+                snippet=snippet(m["text"], forms), score=float(sc), source=r.source,
                 line_start=m["ls"], line_end=m["le"], kind=m.get("kind", ""), sha=m.get("sha", ""), source_path=m.get("sp", "")))
         return SearchResult(query=query, terms=terms, total=int(total), page=page, per_page=per_page,
                             hits=hits, facets=fac, backend="postgresql")
@@ -231,15 +259,3 @@ def _where(filters: dict) -> tuple[list[str], dict]:
         conds.append("day <= :until AND day > 0")
         params["until"] = int(filters["until"].strftime("%Y%m%d"))
     return conds, params
-
-
-def _facets(conn, where: str, params: dict) -> dict[str, list[tuple[str, int]]]:
-    out: dict[str, list[tuple[str, int]]] = {}
-    for f in facet_decl.FACETS:
-        if not f.counted:
-            continue
-        rows = conn.execute(text(
-            f"SELECT v, count(*) FROM search_rows, jsonb_array_elements_text(facets->'{f.name}') v "
-            f"WHERE {where} AND v <> '' GROUP BY v ORDER BY 2 DESC, 1 LIMIT {int(f.size)}"), params)
-        out[f.name] = [(r[0], int(r[1])) for r in rows]
-    return out

@@ -186,8 +186,8 @@ class TantivyBackend:
             if self._index is None or gen != self._gen or self._session is not None:
                 self._reload(gen)
             if self._gen < store_gen and self._session is None:
-                s = TantivySession(self, wait=False)
-                if s.writer is not None:  # nobody is writing, yet the index is behind (a crash)
+                s = TantivySession(self)
+                if s._open_writer(blocking=False):  # nobody is writing, yet the index is behind (a crash)
                     s.close()
                     self._reload(int(self._state().get("generation", -1)))
             assert self._index is not None
@@ -236,7 +236,8 @@ class TantivySession:
         self.added: dict[str, str | None] = {}  # source -> sha (None: removed) written since commit
         self.files = 0
         self._harvested: tuple[set[str], list[list[str]]] = (set(), [])
-        self._open_writer(blocking=wait)
+        if wait:
+            self._open_writer(blocking=True)
 
     def _open_writer(self, blocking: bool) -> bool:
         if self.writer is not None:
@@ -287,11 +288,23 @@ class TantivySession:
         self.added[source] = sha
 
     def commit(self) -> None:
-        """Replay what the log holds beyond the last commit, then commit and record the generation."""
+        """Replay what the log holds beyond the last commit, then commit and record the generation.
+
+        A new index (generation 0) takes every source the store holds instead: a store filled
+        before it had a log, or by a version without this index, is indexed whole.
+        """
+        if self.writer is None:  # nothing written by this session: is there anything to replay?
+            with self.b.library.engine.connect() as conn:
+                if store_docs.generation(conn) == int(self.b._state().get("generation", -1)):
+                    return
         self._open_writer(blocking=True)
         engine = self.b.library.engine
         with engine.connect() as conn:
-            gen, latest = store_docs.changes_since(conn, self.replay_from)
+            if self.replay_from == 0:
+                gen = store_docs.generation(conn)
+                latest: dict[str, str | None] = dict(store_docs.source_shas(conn))
+            else:
+                gen, latest = store_docs.changes_since(conn, self.replay_from)
             self.b.dictionary.sync(conn)
         for source, sha in latest.items():
             if source in self.added and self.added[source] == sha:
@@ -313,9 +326,11 @@ class TantivySession:
     def close(self) -> None:
         try:
             self.commit()
-            self.writer.wait_merging_threads()
+            if self.writer is not None:
+                self.writer.wait_merging_threads()
         finally:
-            self.writer = None
-            with self.b._lock:
-                self.b._session = None
-            self.lock.release()
+            if self.writer is not None:
+                self.writer = None
+                with self.b._lock:
+                    self.b._session = None
+                self.lock.release()

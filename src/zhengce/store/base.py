@@ -82,24 +82,28 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:
     if not rows:
         return
     import orjson
-    from sqlalchemy import JSON
+    from sqlalchemy import JSON, Date, DateTime
 
     cols = [c.name for c in table.columns if c.name in rows[0]]
-    json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}
-
     sqlite = conn.dialect.name == "sqlite"
-
-    def value(row: dict, name: str):
-        v = row.get(name)
-        if v is None:
-            return None
-        if name in json_cols:
-            return orjson.dumps(v).decode()
-        if sqlite and isinstance(v, dt.date):  # SQLAlchemy's SQLite storage format (ISO)
-            return v.isoformat(sep=" ") if isinstance(v, dt.datetime) else v.isoformat()
-        return v
-
-    data = [tuple(value(r, c) for c in cols) for r in rows]
+    special = []  # (position, kind): only these cells are converted, the rest pass through
+    for i, name in enumerate(cols):
+        t = table.c[name].type
+        if isinstance(t, JSON):
+            special.append((i, "json"))
+        elif sqlite and isinstance(t, DateTime):
+            special.append((i, "datetime"))
+        elif sqlite and isinstance(t, Date):
+            special.append((i, "date"))
+    data = []
+    for r in rows:
+        row = [r.get(c) for c in cols]
+        for i, kind in special:
+            v = row[i]
+            if v is not None:  # SQLAlchemy's SQLite storage formats (ISO text)
+                row[i] = (orjson.dumps(v).decode() if kind == "json" else
+                          v.isoformat(sep=" ") if kind == "datetime" else v.isoformat())
+        data.append(tuple(row))
     quoted = ", ".join(f'"{c}"' for c in cols)
     if conn.dialect.name == "postgresql":
         cur = conn.connection.dbapi_connection.cursor()
