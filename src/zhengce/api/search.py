@@ -35,6 +35,7 @@ async def search_endpoint(
     level: str | None = Query(None, pattern="^(市|区)$", description="市 或 区"),
     district: str | None = Query(None, max_length=32),
     subject: str | None = Query(None, max_length=100, description="主题分类（如 科技、教育 或 科技、教育\\教育）"),
+    validity: str | None = Query(None, max_length=8, description="时效性：现行有效/试行/已被修订/已废止/失效/尚未施行"),
     page: int = Query(1, ge=1, le=1000),
     per_page: int = Query(10, ge=1, le=100),
 ) -> JSONResponse:
@@ -44,20 +45,20 @@ async def search_endpoint(
     # than the search itself.
     return JSONResponse(search(lib, q, issuer=issuer, doc_number=doc_number, doc_type=doc_type,
                                since=since, until=until, level=level, district=district, subject=subject,
-                               page=page, per_page=per_page))
+                               page=page, per_page=per_page, validity=validity))
 
 
 def search(lib: Library, q: str = "", *, issuer: str | None = None, doc_number: str | None = None,
            doc_type: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
            level: str | None = None, district: str | None = None, subject: str | None = None,
-           page: int = 1, per_page: int = 10) -> dict:
+           page: int = 1, per_page: int = 10, validity: str | None = None) -> dict:
     """The /api/search answer as a dict (the web page renders the same)."""
     if since and until and since > until:
         raise InvalidInput("起始日期晚于截止日期", field="since")
     extra = {"subject": subject} if subject else {}
     res = run_search(lib, q.strip(), issuer=issuer, doc_number=doc_number, doc_type=doc_type,
                      since=since, until=until, level=level, district=district, page=page,
-                     per_page=per_page, **extra)
+                     per_page=per_page, **extra, **({"validity": validity} if validity else {}))
     out = plain(res)
     out["facets"] = {k: [{"value": v, "count": c} for v, c in vals] for k, vals in res.facets.items()}
     out["pages"] = max(1, -(-res.total // res.per_page)) if res.per_page else 1

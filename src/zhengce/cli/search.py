@@ -35,6 +35,7 @@ def search_cmd(
     level: str = typer.Option(None, "--level", help="市 or 区."),
     district: str = typer.Option(None, "--district", help="District, e.g. 西城区."),
     subject: str = typer.Option(None, "--subject", help="主题分类 of a web page's block, e.g. 科技、教育."),
+    validity: str = typer.Option(None, "--validity", help="时效性: 现行有效 试行 已被修订 已废止 失效 尚未施行."),
     page: int = typer.Option(1, "--page"),
     per_page: int = typer.Option(10, "--per-page"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
@@ -43,7 +44,8 @@ def search_cmd(
     from ..search import search
     extra = {"subject": subject} if subject else {}
     res = search(get_library(), query, issuer=issuer, doc_number=doc_number, since=since, until=until,
-                 doc_type=doc_type, level=level, district=district, page=page, per_page=per_page, **extra)
+                 doc_type=doc_type, level=level, district=district, page=page, per_page=per_page,
+                 **extra, **({"validity": validity} if validity else {}))
     if as_json:
         from dataclasses import asdict
         print(json.dumps(asdict(res), ensure_ascii=False, default=str))
@@ -57,7 +59,8 @@ def search_cmd(
             console.print(f"   {escape(head)}", highlight=False)
         console.print(f"   {_rich_snippet(h.snippet)}", highlight=False)
         console.print(f"   [dim]〔{escape(h.cid)}〕 {escape(h.source)}:{h.line_start}[/dim]", highlight=False)
-    for name, label in (("issuer", "发布机关"), ("doc_type", "文种"), ("year", "年份"), ("subject", "主题分类")):
+    for name, label in (("issuer", "发布机关"), ("doc_type", "文种"), ("year", "年份"), ("subject", "主题分类"),
+                        ("validity", "时效性")):
         vals = res.facets.get(name) or []
         if vals:
             console.print(f"[dim]{label}: " + escape("  ".join(f"{v}({n})" for v, n in vals[:8])) + "[/dim]",

@@ -83,6 +83,7 @@ documents = Table(
     Column("line_end", Integer, nullable=False),
     Column("raw", Text, nullable=False),
     Column("text", Text, nullable=False),
+    Column("status", String(16)),  # 时效性 as last computed (zhengce.graph); the search facet reads it
 )
 
 provisions = Table(
@@ -123,6 +124,9 @@ references = Table(
     Column("alias", Text),
     Column("context", Text),
     Column("self_ref", Boolean),
+    # Match keys of the target (zhengce.graph.resolve): a later ingest of the target finds these rows.
+    Column("title_key", Text, index=True),
+    Column("number_key", String(128), index=True),
 )
 
 
@@ -225,7 +229,7 @@ def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str
             effective=d.effective, trial=d.trial, gazette=d.gazette, category=d.category,
             published=d.published, subject=d.subject, index_no=d.index_no,
             field_sources=d.field_sources or None, notes=d.notes or None,
-            line_start=d.line_start, line_end=d.line_end, raw=d.raw, text=d.text))
+            line_start=d.line_start, line_end=d.line_end, raw=d.raw, text=d.text, status=d.status))
         for p in d.provisions:
             prov_rows.append(dict(
                 cid=p.cid, doc_key=d.key, seq=p.seq, level=p.level, label=p.label,
@@ -245,7 +249,8 @@ def _doc(row, provs: list[Provision] | None = None) -> Document:
         gazette=m["gazette"], category=m["category"], published=m["published"], subject=m["subject"],
         index_no=m["index_no"], field_sources=m["field_sources"] or {}, notes=m["notes"] or [],
         line_start=m["line_start"],
-        line_end=m["line_end"], raw=m["raw"], text=m["text"], provisions=provs or [])
+        line_end=m["line_end"], raw=m["raw"], text=m["text"], provisions=provs or [],
+        status=m.get("status"))
 
 
 def _prov(row) -> Provision:
