@@ -40,7 +40,7 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
     files["prose"].write_text("\n".join(PROSE) + "\n", encoding="utf-8")
     files["xlsx"] = to_xlsx(TASKS, tmp / "plan2.xlsx")
     files["docx"] = to_docx(TASKS, tmp / "plan2.docx")
-    files["ofd"] = to_ofd(PROSE, tmp / "plan4.ofd", split=7, title="西政办发〔2022〕4号")
+    files["ofd"] = to_ofd(PROSE, tmp / "plan4.ofd", split=7, title="西政办发〔2022〕4号", page_numbers=True)
     if soffice():
         files["xls"] = soffice_convert(files["xlsx"], "xls", tmp / "conv")
         files["doc"] = soffice_convert(files["docx"], "doc", tmp / "conv")
@@ -117,6 +117,12 @@ def test_ofd_lines_carry_their_page(rendered):
     assert next(ln.page for ln in src.lines if "西政办发〔2022〕4号" in ln.text) == 1
     last = PROSE[-1].strip() or next(x for x in reversed(PROSE) if x.strip())
     assert normalize(last)[-6:] in normalize("".join(ln.text for ln in src.lines if ln.page == max(pages)))
+    # the folio "— 3 —" at every page's foot is running furniture, dropped like a PDF's
+    assert not [ln.text for ln in src.lines if ln.text.startswith("—")]
+    # a line that runs to the text block's right edge is marked wrapped (the paragraph goes on)
+    opening = next(i for i, ln in enumerate(src.lines) if ln.text.startswith("经区政府同意"))
+    assert src.lines[opening].wrapped is True
+    assert next(ln for ln in src.lines if ln.text == "2022年5月29日").wrapped is False  # the signing date
 
 
 # -- refusals name the file and the reason --------------------------------------------------------
@@ -176,3 +182,13 @@ def test_hidden_sheet_is_skipped(tmp_path):
 ])
 def test_cell_text(value, text):
     assert cell_text(value) == text
+
+
+def test_file_over_the_size_cap_is_refused(tmp_path, monkeypatch):
+    from zhengce.sources import reader
+    monkeypatch.setattr(reader, "MAX_BYTES", 1024)
+    p = tmp_path / "dump.txt"
+    p.write_text("\n".join(PROSE), encoding="utf-8")  # 西政办发〔2022〕4号: ~30 KB of real text
+    with pytest.raises(SourceError) as e:
+        read_source(p)
+    assert "dump.txt" in str(e.value) and "文件过大" in str(e.value)

@@ -50,6 +50,7 @@ class Answer:
     direct: str = ""  # the direct answer: one sentence
     reason: str = ""  # when abstaining: what the library does not state
     verdict: str | None = None  # eligibility questions: 可以 | 不可以 | 可能可以
+    verdict_cid: str = ""  # the provision of the benefit rule the verdict applies
     conditions: list[str] = field(default_factory=list)  # eligibility: conditions still to check
     amount: str = ""  # eligibility: the benefit's amount, as stated
     apply: str = ""  # eligibility: how to apply

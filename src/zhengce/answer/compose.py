@@ -49,10 +49,12 @@ class _Docs:
         return self.cache[key]
 
     def provision(self, h: Hit):
-        doc = self.get(h.doc_key)
-        if doc is None:
-            return None
-        return next((p for p in doc.provisions if p.cid == h.cid), None)
+        doc = self.cache.get(h.doc_key)
+        if doc is not None:
+            return next((p for p in doc.provisions if p.cid == h.cid), None)
+        from ..store.documents import get_provision
+        with self.library.engine.connect() as conn:  # one row, not the whole document
+            return get_provision(conn, h.cid)
 
 
 def render_row(docs: _Docs, h: Hit) -> str:
@@ -187,6 +189,8 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
     context: Candidate | None = None
     reason = "能直接回答该问题的规定"
     top = relevant[0] if relevant else None
+    if top is None and cands:
+        reason = check(q, sc, cands[0]).reason or reason  # why even the nearest one does not answer
     if top is not None:
         first = check(q, sc, top)
         reason = first.reason or reason
@@ -223,7 +227,36 @@ def compose(library: Library, question: str, *, k: int = 10) -> Answer:
         units = _responsible_units(docs, primary.hit)
         if units:
             chosen.append(units)
-    return _render(question, q, chosen, docs, passages, best_cov, k)
+    verdict = None
+    if "yesno" in q.facts:
+        from .eligibility import judge
+        verdict = judge(library, q, [h for _s, h in chosen])
+        if verdict is not None and context is not None:
+            # conditions first, then the amount: the order a verdict is explained in
+            chosen = [c for c in chosen if c[1].cid == context.hit.cid] + \
+                [c for c in chosen if c[1].cid != context.hit.cid]
+    ans = _render(question, q, chosen, docs, passages, best_cov, k)
+    return _with_verdict(ans, verdict) if verdict is not None else ans
+
+
+def _with_verdict(ans: Answer, e) -> Answer:
+    """Put the eligibility verdict first; then the provisions; then amount and how to apply."""
+    from .eligibility import verdict_line
+    direct = verdict_line(e)
+    lines = [f"{direct}[{e.cid}]", *ans.text.splitlines()]
+    said = ans.text
+    if e.amount and not all(part.strip() in said for part in e.amount.split("，") if part.strip()):
+        lines.append(f"标准：{e.amount}[{e.cid}]")
+    if e.apply:
+        lines.append(f"申请方式：{e.apply}[{e.cid}]")
+    ans.text = "\n".join(lines)
+    ans.direct = direct
+    ans.verdict = e.verdict
+    ans.verdict_cid = e.cid
+    ans.conditions = [*e.failed, *e.to_check]
+    ans.amount = e.amount
+    ans.apply = e.apply
+    return ans
 
 
 def _render(question: str, q: Question, chosen: list[tuple[str, Hit]], docs: _Docs, passages: list[Hit],

@@ -65,7 +65,8 @@ _ASK = [
 ]
 
 # The value a fact kind needs in the answer sentence.
-NUMBER = re.compile(rf"{NUM}\s*[\u4e00-\u9fff%％]")
+# Some figure: digits, or Chinese numerals with a unit ("一体化" is not a figure).
+NUMBER = re.compile(rf"\d+(?:\.\d+)?\s*[\u4e00-\u9fff%％]|[{_CN_NUM}]+\s*(?:个|项|年|月|日|天|人|家|次|所|张|倍|成|万|亿|%)")
 AGE = re.compile(rf"{NUM}\s*(?:周岁|岁)")
 VALUE = {"age": AGE, "number": NUMBER, "amount": MONEY, "rate": RATE, "deadline": DATE, "duration": DURATION, "unit": AGENCY,
          "how": PROCEDURE, "where": PLACE, "who": CONDITION}

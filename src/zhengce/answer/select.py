@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from ..library import Library
 from ..search import Hit
-from ..search.engine import segmenter_for, term_df, term_idf
+from ..search.engine import segmenter_for, term_dfs, term_idf
 from .paraphrase import official_forms
 from .question import AGENCY, Question
 
 IDF_CAP = 7.0
+MEMO_TEXTS = 20000
 # A word the library never uses is mostly colloquial wrapping (健身房, 我妈), but sometimes the very
 # subject the corpus is silent on (月球): it weighs a little, not like a rare term.
 ABSENT_WEIGHT = 1.5
@@ -54,7 +55,7 @@ class Scorer:
         self.subs = {t: [o for o in terms if o != t and o in t] for t in self.terms}
         idf = term_idf(library, terms) if terms else {}
         # Cap the rest so one rare word does not outweigh the question's other content.
-        self.df = {t: term_df(library, t) for t in terms}
+        self.df = term_dfs(library, terms)
         idf = {t: ABSENT_WEIGHT if self.df[t] == 0 else min(w, IDF_CAP) for t, w in idf.items()}
         # Single characters left by the cut of colloquial questions (办, 买, 退, 去) are weak evidence.
         idf = {t: w * (SINGLE_CHAR_WEIGHT if len(t) == 1 and not t.isdigit() else 1.0) for t, w in idf.items()}
@@ -67,6 +68,19 @@ class Scorer:
                 for t in self.terms:
                     if form in t or t in form:
                         self.forms[t] = [*self.forms[t], *self.seg.surface_forms(gid_token)]
+        # Only weighted terms count; their presence in a text is computed once per text (titles,
+        # heading paths and provisions are shared by many sentences).
+        self.weighted = [t for t in self.terms if self.idf.get(t, 0.0) > 0]
+        self._memo: dict[str, dict[str, float]] = {}
+
+    def presence(self, text: str) -> dict[str, float]:
+        """``has`` for every weighted term in ``text``, memoised."""
+        p = self._memo.get(text)
+        if p is None:
+            p = {t: self.has(t, text) for t in self.weighted}
+            if len(self._memo) < MEMO_TEXTS:
+                self._memo[text] = p
+        return p
 
     def has(self, t: str, text: str) -> float:
         """1 when ``text`` states term ``t`` (any surface form), partial for its sub-words."""
@@ -85,30 +99,35 @@ class Scorer:
         A year the question names (2023年) that none states halves the coverage: the text
         speaks of another year."""
         got = 0.0
-        for t in self.terms:
-            w = self.idf.get(t, 0.0)
-            own = self.has(t, text)
-            if own < 1 and path:
-                own = max(own, self.has(t, path))
-            if own < 1 and context:
-                own = max(own, self.has(t, context) * 0.8)
-            if own < 0.6 and provision:
-                own = max(own, self.has(t, provision) * 0.6)
-            got += w * own
+        pt = self.presence(text)
+        pp = self.presence(path) if path else None
+        pc = self.presence(context) if context else None
+        pv = self.presence(provision) if provision else None
+        for t in self.weighted:
+            own = pt[t]
+            if own < 1 and pp is not None:
+                own = max(own, pp[t])
+            if own < 1 and pc is not None:
+                own = max(own, pc[t] * 0.8)
+            if own < 0.6 and pv is not None:
+                own = max(own, pv[t] * 0.6)
+            got += self.idf[t] * own
         cov = got / self.total
         for y in self.years:
             if y not in text and y not in context and y not in path and y not in provision:
                 cov *= 0.5
         return cov
 
-    def specific(self, text: str, context: str) -> float:
+    def specific(self, text: str, context: str, path: str = "") -> float:
         """Coverage of the terms its document title does not already supply: within one
         document the title matches every provision, so these decide which one answers."""
-        focus = [t for t in self.terms if self.idf.get(t, 0) > 0 and self.has(t, context) < 1]
+        pc, pt = self.presence(context), self.presence(text)
+        pp = self.presence(path) if path else None
+        focus = [t for t in self.weighted if pc[t] < 1]
         den = sum(self.idf[t] for t in focus)
         if not den:
             return 1.0
-        return sum(self.idf[t] * self.has(t, text) for t in focus) / den
+        return sum(self.idf[t] * max(pt[t], pp[t] if pp is not None else 0.0) for t in focus) / den
 
 
 def context(h: Hit) -> str:
@@ -141,7 +160,7 @@ def score_candidates(sc: Scorer, q: Question, hits: list[Hit]) -> tuple[list[Can
         units = [h.text] if h.kind == "row" else (sentences(h.text) or [h.text])
         for s in units:
             cov = sc.coverage(s, ctx, h.text, path)
-            own = sc.specific(s + " " + path, ctx)
+            own = sc.specific(s, ctx, path)
             states = bool(need and need.search(s))
             total = ((1 - SPECIFIC_SHARE) * cov + SPECIFIC_SHARE * own + intent_bonus(q, s)
                      + (STATES_BONUS if states else 0.0) + prior - RANK_PENALTY * rank

@@ -146,7 +146,7 @@ def kind_sibling(q: Question, c: Candidate) -> tuple[str, str] | None:
     return None
 
 
-def modifier_missing(sc: Scorer, c: Candidate) -> str | None:
+def modifier_missing(q: Question, sc: Scorer, c: Candidate) -> str | None:
     """The specific benefit the question names ("交通补贴") when the passage lacks its modifier."""
     scope = _scope(c) + " " + c.hit.text
     cut = sc.seg.cut(sc.question)
@@ -154,6 +154,7 @@ def modifier_missing(sc: Scorer, c: Candidate) -> str | None:
         if _BENEFIT_NOUN.fullmatch(w) and i > 0:
             mod = cut[i - 1]
             if len(mod) >= 2 and mod in sc.idf and sc.idf.get(mod, 0) > 0 and mod not in scope \
+                    and q.tags.get(mod, "n") in ("n", "nz", "vn", "nt", "nr", "ns") \
                     and re.fullmatch(r"[\u4e00-\u9fff]+", mod):
                 return mod + w
     return None
@@ -176,6 +177,7 @@ def rare_missing(q: Question, sc: Scorer, c: Candidate) -> str | None:
     return None
 
 
+GENERIC_IDF = 2.0  # below this a word stands in a large share of all provisions
 FOCUS_IDF = 4.5  # a word this specific right before the asked value says what the value is of
 _VALUE_KINDS = {"amount", "rate", "count", "duration", "deadline", "age", "number"}
 
@@ -188,13 +190,18 @@ def focus_term(q: Question, sc: Scorer) -> str | None:
         return None
     from .paraphrase import official_forms
     words = sc.seg.cut(q.before_cue)
-    for w in reversed(words):
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i]
+        if len(w) == 1 and i > 0 and q.tags.get(w, "")[:1] == "n" and not _NUMERAL.search(words[i - 1] + w):
+            return words[i - 1] + w  # a compound the cut split (服务 + 券 = 服务券)
         if w not in sc.idf or len(w) < 2 or _NUMERAL.search(w) or w in DISTRICTS:
             continue
         if q.tags.get(w, "n")[:1] not in ("n", "v"):
             continue  # adverbs and adjectives (至少, 最长) qualify the value, they do not own it
         if (sc.df.get(w, 0) > 0 and sc.idf[w] >= FOCUS_IDF) or (sc.df.get(w, 0) == 0 and official_forms(w)):
             return w
+        if sc.df.get(w, 0) > 0 and sc.idf[w] < GENERIC_IDF:
+            continue  # 服务, 工作: in most provisions, a head word that names nothing; look further left
         if sc.df.get(w, 0) > 0:
             return None  # the governing word is a common one: it names nothing in particular
     return None
@@ -213,7 +220,7 @@ def check(q: Question, sc: Scorer, c: Candidate, *, need_value: bool = True) -> 
     pair = contrast(sc, c) or kind_sibling(q, c)
     if pair:
         return Verdict(False, f"关于“{pair[0]}”的规定（条文所说的是“{pair[1]}”）")
-    mod = modifier_missing(sc, c) or rare_missing(q, sc, c)
+    mod = modifier_missing(q, sc, c) or rare_missing(q, sc, c)
     focus = focus_term(q, sc) if need_value else None
     if not mod and focus and sc.has(focus, c.text) < 1:
         mod = focus

@@ -55,3 +55,18 @@ def match_profile(
     if not include_not_eligible:
         out["items"] = [i for i in out["items"] if i["verdict"] != "not eligible"]
     return {"ok": True} | plain(out)
+
+
+@router.post("/match/{rule_id:path}", summary="一项政策的结论与逐条理由（条件、画像中的事实、结果、依据条款）")
+def explain_rule(
+    rule_id: str,
+    lib: Library = Depends(get_library),
+    profile: dict[str, Any] = Body(..., embed=True, examples=[{"kind": "person", "age": 70, "hukou": "西城区"}]),
+) -> dict:
+    if not isinstance(profile, dict):
+        raise InvalidInput("profile 必须是 JSON 对象", field="profile")
+    m = _match()
+    item = m.explain(lib, rule_id, profile)
+    return {"ok": True, "benefit": plain(item.benefit.to_dict()), "verdict": item.verdict,
+            "verdict_zh": item.verdict_zh, "trace": [m.trace_row(c) for c in item.checks],
+            "card": plain(m.card(lib, rule_id).to_dict())}

@@ -35,6 +35,7 @@ def match_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON。"),
     show_all: bool = typer.Option(False, "--all", help="也列出不符合条件的政策。"),
     cards: bool = typer.Option(False, "--cards", help="输出政策服务包：每项可享受政策一张卡片。"),
+    trace: bool = typer.Option(False, "--trace", help="逐条列出每项政策的条件、画像中的事实、结果与依据条款。"),
 ) -> None:
     """我能享受哪些政策：每条政策给出 可以享受 / 可能可以享受 / 不符合条件 及理由。"""
     from ..match import match_profile, service_package
@@ -59,9 +60,23 @@ def match_cmd(
         t.add_row(item.verdict_zh, item.benefit.name, f"{_yuan(item.benefit.amount_max_yuan)} {per}".strip(), why,
                   item.benefit.id)
     console.print(t)
+    if trace:
+        for item in result.items:
+            if item.verdict != "not eligible" or show_all:
+                _print_trace(item)
     c = result.to_dict()["counts"]
     console.print(f"可以享受 {c['eligible']} 项，可能可以享受 {c['possibly eligible']} 项，不符合 {c['not eligible']} 项。",
                   highlight=False)
+
+
+def _print_trace(item) -> None:
+    """The trace of one verdict: the same rows the API's ``trace`` and the card page show."""
+    from ..match import trace_row
+    t = Table("条件", "画像中的事实", "结果", "依据条款", title=f"{item.verdict_zh}：{item.benefit.name}（{item.benefit.id}）")
+    for ch in item.checks:
+        row = trace_row(ch)
+        t.add_row(row["condition"], row["fact"], row["result"], row["cid"])
+    console.print(t)
 
 
 @app.command("match-batch")
@@ -113,10 +128,11 @@ def benefits_cmd(
 def card_cmd(
     rule_id: str = typer.Argument(..., help="规则 id（见 zhengce benefits）。"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON。"),
+    profile: Path = typer.Option(None, "--profile", help="画像 JSON：卡片附上该画像的结论与逐条理由。"),
 ) -> None:
     """政策服务包：谁能享受 / 享受什么 / 标准 / 怎么申请 / 受理部门 / 政策依据。"""
     from ..match import card
-    c = card(get_library(), rule_id)
+    c = card(get_library(), rule_id, _read_profile(profile) if profile else None)
     if as_json:
         print(json.dumps(c.to_dict(), ensure_ascii=False))
     else:
@@ -153,3 +169,26 @@ def rules_history(rule_id: str = typer.Argument(..., help="规则 id")) -> None:
     for r in rows:
         console.print(f"v{r['version']}  {r['created_at']:%Y-%m-%d %H:%M}  {r['author'] or '—'}  {r['note'] or ''}",
                       highlight=False)
+
+
+@rules_app.command("coverage")
+def rules_coverage(
+    top: int = typer.Option(20, "--top", help="列出最常见的多少条无法表达的条件。"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON。"),
+) -> None:
+    """可计算性报告：每个文件及全部规则中，条件全部可由画像判断的规则占比；最常见的无法表达的条件（下一条该加进词表的短语）。"""
+    from ..match.coverage import library_coverage
+    cov = library_coverage(get_library(), top)
+    if as_json:
+        print(json.dumps(cov.to_dict(), ensure_ascii=False))
+        return
+    t = Table("文件", "规则", "可计算", "占比")
+    for d in cov.documents:
+        t.add_row(d.doc, str(d.rules), str(d.computable), f"{d.share:.0%}")
+    console.print(t)
+    console.print(f"全部: {cov.computable}/{cov.rules} 条规则的每个条件都可由画像判断（{cov.share:.0%}）", highlight=False)
+    if cov.phrases:
+        p = Table("无法表达的条件", "规则数", title="最常见的无法表达的条件（可加入 zhengce/data/condition_phrases.tsv）")
+        for phrase, n in cov.phrases:
+            p.add_row(phrase, str(n))
+        console.print(p)

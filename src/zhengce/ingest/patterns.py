@@ -57,7 +57,7 @@ DOC_TYPE_END = re.compile(
 ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、,，()\s]{2,120}[:：]$")
 # Letters and 答复 go to persons: "邓乃扬、韩汝琦委员：" (govcn content_5351586), "周桂英等代表："
 # (content_5351596), "××同志：".
-ADDRESSEE_WORDS = re.compile(r"各|委|局|办|区|街道|单位|部门|机构|政府|公司|代表$|委员$|同志$|总部")
+ADDRESSEE_WORDS = re.compile(r"各|委|局|办|区|街道|单位|部门|机构|政府|公司|总部|(?:代表|委员|同志)[:：]?$")
 
 # Organisation name endings (issuers, signature lines).
 ORG_END = re.compile(

@@ -26,8 +26,8 @@ from .cards import Card, make_card
 from .engine import Check, F, T, U, checks_from, compiled, evaluate_rule
 from .profile import Population, validate_profile
 
-__all__ = ["BatchResult", "BenefitSummary", "Card", "Check", "MatchItem", "MatchResult", "card",
-           "list_benefits", "load_rules", "match_batch", "match_profile", "match_rules", "service_package"]
+__all__ = ["BatchResult", "BenefitSummary", "Card", "Check", "MatchItem", "MatchResult", "card", "explain",
+           "explain_rules", "list_benefits", "trace_row", "load_rules", "match_batch", "match_profile", "match_rules", "service_package"]
 
 VERDICTS = {int(T): "eligible", int(U): "possibly eligible", int(F): "not eligible"}
 VERDICT_ZH = {"eligible": "可以享受", "possibly eligible": "可能可以享受", "not eligible": "不符合条件"}
@@ -149,8 +149,31 @@ def get_rule(lib, rule_id: str) -> BenefitRule:
     return r
 
 
-def card(lib, rule_id: str) -> Card:
-    return make_card(get_rule(lib, rule_id))
+def card(lib, rule_id: str, profile: dict | None = None) -> Card:
+    """The policy card; with a ``profile``, the card carries that profile's verdict and trace."""
+    rule = get_rule(lib, rule_id)
+    c = make_card(rule)
+    if profile is not None:
+        item = explain_rules([rule], profile)[0]
+        c.verdict, c.trace = item.verdict_zh, [trace_row(ch) for ch in item.checks]
+    return c
+
+
+def explain_rules(rules: list[BenefitRule], profile: dict) -> list[MatchItem]:
+    """Verdict and trace of each of ``rules`` for one profile, in the rules' order (pure: no store)."""
+    by_id = {i.benefit.id: i for i in match_rules(rules, profile).items}
+    return [by_id[r.id] for r in rules]
+
+
+def explain(lib, rule_id: str, profile: dict) -> MatchItem:
+    """Why (or why not) ``profile`` is eligible for one rule: every condition with the fact read,
+    its result and the provision it comes from (``MatchItem.checks``)."""
+    return explain_rules([get_rule(lib, rule_id)], profile)[0]
+
+
+def trace_row(c: Check) -> dict:
+    """One line of a trace as every face shows it."""
+    return {"condition": c.label, "fact": c.fact, "result": c.value, "cid": c.cid, "missing": list(c.missing)}
 
 
 def service_package(lib, profile: dict, *, include_possible: bool = True) -> list[Card]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from ..extract.benefits.rule import BenefitRule
 
 KIND_ZH = {"person": "个人", "enterprise": "企业", "organization": "机构"}
-PER_ZH = {"each time": "每次", "per month": "每月", "per bed per month": "每床每月", "one-off": "一次性",
-          "per year": "每年", "per firm": "每家", "per project": "每个项目", "per person": "每人"}
+PER_ZH = {"each time": "每次", "per month": "每月", "per child per month": "每个子女每月", "per day": "每天",
+          "per bed per month": "每床每月", "one-off": "一次性", "per year": "每年", "per firm": "每家", "per project": "每个项目", "per person": "每人"}
 
 
 @dataclass
@@ -23,6 +23,10 @@ class Card:
     basis: str  # 政策依据 (document + citation id)
     review: list[str]  # conditions a person must still check
     non_stacking: list[str]
+    kind: str = ""  # 补贴 / 税前扣除 / 减免收费 / 贷款 …
+    tiers: list[str] = field(default_factory=list)  # "高级工: 2000元"
+    verdict: str = ""  # with a profile: 可以享受 / 可能可以享受 / 不符合条件
+    trace: list[dict] = field(default_factory=list)  # with a profile: zhengce.match.trace_row per condition
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -34,6 +38,9 @@ class Card:
             lines.append("需另行核实: " + "；".join(self.review))
         if self.non_stacking:
             lines.append("不重复享受: " + "；".join(self.non_stacking))
+        if self.verdict:
+            lines.append(f"结论: {self.verdict}")
+            lines += [f"  {t['condition']} | {t['fact']} | {t['result']} | {t['cid']}" for t in self.trace]
         return "\n".join(lines)
 
 
@@ -59,12 +66,22 @@ def make_card(r: BenefitRule) -> Card:
         std = f"按{a.percent:g}%给予"
     else:
         std = "原文未列明金额"
+    if a.max_yuan is not None and a.percent is not None and a.base:
+        std += f"（或按{a.base}的{a.percent:g}%）"
+    elif a.max_yuan is None and a.percent is not None and a.base:
+        std = f"按{a.base}的{a.percent:g}%给予"
+    if a.floor_yuan is not None:
+        std += f"；不低于{yuan(a.floor_yuan)}"
     if a.caps:
         std += "；上限: " + "；".join(a.caps)
+    tiers = [f"{t.get('label') or '—'}: {yuan(t.get('yuan'))}" for t in a.tiers]
+    if tiers:
+        std += "（分档: " + "；".join(tiers) + "）"
     ap = r.apply or {}
     how = ap.get("channel") or "原文未列明申请方式"
     if ap.get("materials"):
         how += "；材料: " + "；".join(ap["materials"])
     basis = f"《{r.doc_title}》" + (f"（{r.doc_number}）" if r.doc_number else "") + f" {r.cid}"
+    from ..extract.benefits.kinds import KIND_ZH as BENEFIT_KIND_ZH
     return Card(r.id, r.name, who, r.text, std, how, ap.get("agency") or "原文未列明", basis,
-                list(r.review), list(r.non_stacking))
+                list(r.review), list(r.non_stacking), BENEFIT_KIND_ZH.get(r.kind, ""), tiers)

@@ -105,6 +105,7 @@ class Check:
     reason: str  # "年龄60至79周岁: 否"
     cid: str
     missing: list[str]  # profile fields (or unexpressible facts) that left it unknown
+    fact: str = ""  # what the profile says for the condition's fields: "年龄=70", "户籍=未填写"
 
 
 _WORD = {int(T): "是", int(F): "否", int(U): "未知"}
@@ -124,7 +125,8 @@ def explain(rule: BenefitRule, pop: Population, i: int = 0, cache: dict | None =
                 missing = [f"{f}（{vocab.get(f, {}).get('label', f)}）" for f in sorted(c.fields())
                            if f not in pop.cols or _unknown_at(pop.cols[f], i)]
         label = c.label or f"{c.field} {c.op} {c.value}"
-        checks.append(Check(label, _WORD[val], f"{label}: {_WORD[val]}", c.cid, missing))
+        fact = fact_at(pop, sorted(c.fields()), i) if c.fields() else "画像无此事实"
+        checks.append(Check(label, _WORD[val], f"{label}: {_WORD[val]}", c.cid, missing, fact))
     return checks
 
 
@@ -213,7 +215,8 @@ def checks_from(rs: RuleSet, j: int, truth_col: list[int], pop: Population, i: i
         missing_fields: tuple[str, ...] = ()
         if val == 1:
             missing_fields = tuple(f for f in rs.fields[k] if f not in pop.cols or _unknown_at(pop.cols[f], i))
-        key = (j, pos, val, missing_fields)
+        fact = fact_at(pop, rs.fields[k], i) if rs.fields[k] else "画像无此事实"
+        key = (j, pos, val, missing_fields, fact)
         chk = cache.get(key)
         if chk is None:
             c = rs.rules[j].conditions[pos]
@@ -224,6 +227,31 @@ def checks_from(rs: RuleSet, j: int, truth_col: list[int], pop: Population, i: i
                 vocab = vocabulary()
                 missing = [f"{f}（{vocab.get(f, {}).get('label', f)}）" for f in missing_fields]
             word = _WORD[val]
-            chk = cache[key] = Check(label, word, f"{label}: {word}", c.cid, missing)
+            chk = cache[key] = Check(label, word, f"{label}: {word}", c.cid, missing, fact)
         out.append(chk)
     return out
+
+
+def fact_at(pop: Population, fields: list[str], i: int = 0) -> str:
+    """The profile's facts for ``fields`` at member ``i``, as the trace shows them ("年龄=70")."""
+    import datetime as dt
+    vocab = vocabulary()
+    parts = []
+    for f in fields:
+        name = vocab.get(f, {}).get("label", f)
+        col = pop.cols.get(f)
+        if col is None or _unknown_at(col, i):
+            parts.append(f"{name}=未填写")
+            continue
+        if col.type == "cat":
+            v = col.cats[int(col.values[i])]
+        elif col.type == "list":
+            bits = int(col.values[i])
+            v = "、".join(c for b, c in enumerate(col.cats) if bits >> b & 1) or "无"
+        else:
+            x = float(col.values[i])
+            t = vocab.get(f, {}).get("type")
+            v = (dt.date.fromordinal(int(x)).isoformat() if t == "date" else
+                 ("是" if x else "否") if t == "bool" else f"{x:g}")
+        parts.append(f"{name}={v}")
+    return "；".join(parts)

@@ -73,9 +73,14 @@ def term_idf(library: Library, terms: list[str]) -> dict[str, float]:
     return {t: math.log(1 + (n - dfs[t] + 0.5) / (dfs[t] + 0.5)) for t in terms}
 
 
+def term_dfs(library: Library, terms: list[str]) -> dict[str, int]:
+    """How many provisions contain each of ``terms``, in one index visit (0: never used)."""
+    return library.search_index.doc_freqs(terms)[1] if terms else {}
+
+
 def term_df(library: Library, term: str) -> int:
     """How many provisions contain ``term`` (0: the library never uses it)."""
     return library.search_index.doc_freqs([term])[1][term]
 
 
-__all__ = ["forms_pattern", "run_search", "segmenter_for", "snippet", "term_df", "term_forms", "term_idf"]
+__all__ = ["forms_pattern", "run_search", "segmenter_for", "snippet", "term_df", "term_dfs", "term_forms", "term_idf"]

@@ -30,6 +30,7 @@ READERS: dict[str, Reader] = {
     ".ofd": ofd.read_ofd,
     ".html": webpage.read_html, ".htm": webpage.read_html, ".xhtml": webpage.read_html,
 }
+MAX_BYTES = 512 * 2**20  # the largest gazette PDF seen is ~60 MB; beyond this it is not one policy file
 SUPPORTED = ".txt .md .pdf .docx .doc .wps .xlsx .xls .et .ofd .html"
 
 
@@ -41,6 +42,9 @@ def read_source(path: str | Path) -> SourceText:
     if reader is None:
         raise SourceError(where, f"不支持的文件格式 {p.suffix} (unsupported format)", hint=f"支持 {SUPPORTED}")
     try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:  # read whole into memory below; a 2 GB dump must not take the machine down
+            raise SourceError(where, f"文件过大 ({size // 2**20} MB，上限 {MAX_BYTES // 2**20} MB) (file too large)")
         data = p.read_bytes()
     except IsADirectoryError as e:
         raise SourceError(where, "是目录，不是文件 (is a directory)") from e

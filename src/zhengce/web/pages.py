@@ -69,7 +69,12 @@ def documents_page(request: Request, lib: Library = Depends(get_library),
 def document_page(key: str, request: Request, lib: Library = Depends(get_library)):
     doc = require_document(lib, key)
     detail = document_detail(lib, doc)
-    return render(request, "document.html", title=doc.title, doc=detail, blocks=_blocks(doc.provisions))
+    from .. import graph
+    from .graph import svg
+    with lib.engine.connect() as conn:
+        drawing = svg(graph.neighbourhood(conn, doc))
+    return render(request, "document.html", title=doc.title, doc=detail, blocks=_blocks(doc.provisions),
+                  graph_svg=drawing)
 
 
 def _blocks(provisions) -> list[dict]:
@@ -172,9 +177,11 @@ def match_page(request: Request, lib: Library = Depends(get_library)):
         result = m.match_profile(lib, profile)
         shown = [i for i in result.items if i.verdict != "not eligible"][:40]
         cards = {i.benefit.id: m.card(lib, i.benefit.id) for i in shown}
+    from urllib.parse import urlencode
     return render(request, "match.html", title="我能享受哪些政策", profile=profile,
                   kinds=[(k, VALUE_LABELS[k]) for k in vocab["kind"]["values"]],
-                  fields=form_fields(vocab, profile), result=result, cards=cards)
+                  fields=form_fields(vocab, profile), result=result, cards=cards,
+                  profile_qs=urlencode(items) if submitted else "")
 
 
 @router.get("/tasks", response_class=HTMLResponse)
@@ -237,7 +244,11 @@ async def tasks_update(request: Request, lib: Library = Depends(get_library)):
 @router.get("/cards/{rule_id:path}", response_class=HTMLResponse)
 def card_page(rule_id: str, request: Request, lib: Library = Depends(get_library)):
     from ..api.match import _match
+    from ..match.profile import vocabulary
+    from .forms import profile_from_query
     m = _match()
-    c = m.card(lib, rule_id)
+    items = list(request.query_params.multi_items())
+    profile = profile_from_query(vocabulary(), items) if any(k == "kind" for k, _ in items) else None
+    c = m.card(lib, rule_id, profile)  # with a profile: its verdict and the trace, as the CLI and API give them
     benefit = next((b for b in m.list_benefits(lib) if b.id == rule_id), None)
     return render(request, "card.html", title=c.title, card=c, benefit=benefit)

@@ -11,16 +11,19 @@ from __future__ import annotations
 import re
 
 from ...model import Document
-from .amounts import parse_amount, row_amount
+from .amounts import parse_amount, row_amount, to_yuan
 from .conditions import (
     enterprise_conditions,
     org_type_conditions,
     person_conditions,
     unexpressed_conditions,
 )
+from .kinds import benefit_kind
 from .rule import Amount, BenefitRule, Condition
 from .scope import before_grant, defined_conditions, defined_terms, is_national
+from .tiers import tier_conditions, tiers_of
 from .units import (
+    LEADING_MARKER,
     apply_info,
     beneficiary_of,
     benefit_name,
@@ -48,25 +51,37 @@ TRIGGER = re.compile(r"(上市|挂牌|建设|投资|引进|购买|购置|租赁|
                      r"参与|贷款|融资|担保|科技型|出口|进口|转让|举办|培养|组织)")
 
 
+# "不低于…元" is a floor; "平均工资的70%": a rate kept with what it applies to (xicheng-gazette-2022.txt:4203)
+FLOOR = re.compile(r"不低于(\d+(?:\.\d+)?)(万|亿|千)?元")
+RATE_BASE = re.compile(r"(?:按照?|为)?([\u4e00-\u9fff]{2,30}?)的?\d+(?:\.\d+)?[%％]")
+
+
 # cheap literal test before any per-provision work (most documents grant nothing)
-PREFILTER = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|无偿|减免|免收|免征|减半|支持|优惠|服务")
+PREFILTER = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|无偿|减免|免收|免征|减半|支持|优惠|服务|扣除|退税|"
+                       r"返还|退还|贷款|担保|优先|免予|减按")
 # a grade an organisation must hold (xicheng-gazette-2022.txt 西民发〔2022〕8号 第三章: 星级评定为二星级及以上)
 ORG_GRADE = re.compile(r"[^，。；、]{0,12}(星级|等级)[^，。；]{0,8}(及以上|以上)")
 BOTH_KINDS = re.compile(r"企业、[^，。；]{0,10}(协会|商会|机构|社会组织)|(协会|商会|机构|社会组织)、[^，。；]{0,10}企业")
 ORG_IN = re.compile(r"驿站|机构|协会|商会|社会组织|医院|幼儿园")
 # Person benefits earned by an act the profile does not record (西人社发〔2022〕8号 "取得《创业合格证书》").
-PERSON_TRIGGER = re.compile(r"(取得|获得|参加|通过|实现|签订|缴纳|招用|吸纳|创业|入住|购买|租赁|培训)")
+PERSON_TRIGGER = re.compile(r"(取得|获得|参加|通过|实现|签订|缴纳|招用|吸纳|创业|入住|购买|租赁|培训|接受|发生|赡养|没有自有住房)")
 
 
 def _phrase(text: str, m: re.Match) -> str:
     start = max(text.rfind(ch, 0, m.start()) for ch in "，、。；")
     ends = [i for i in (text.find(ch, m.end()) for ch in "，、。；") if i >= 0]
-    return text[start + 1: min(ends) if ends else len(text)][:30]
+    return LEADING_MARKER.sub("", text[start + 1: min(ends) if ends else len(text)])[:30]
 
 
 # Signing up with the provider is how a service is taken, not a condition on who may take it
 # (xicheng-gazette-2022.txt:3318 "基本养老服务对象与驿站签订服务协议，方可无偿享受基本养老服务").
 SERVICE_STEP = re.compile(r"签订服务协议|签约服务|有需求")
+
+
+def _granted(text: str) -> str:
+    """What the unit grants: its first granting sentence from the grant verb on."""
+    head = grant_head(text)
+    return head[len(before_grant(head)):] or head
 
 
 def _masked(text: str, kind: str) -> str:
@@ -114,10 +129,14 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
     # an item that does not name its recipient gets the document's usual one
     default = max(set(said), key=said.count) if said else (
         "enterprise" if "企业" in (doc.short_title or doc.title) or doc.text.count("企业") > 5 else "person")
+    # in a document on 个人所得税 the 纳税人 is a person (国发〔2018〕41号 专项附加扣除), elsewhere a firm
+    personal_tax = "个人所得税" in f"{doc.title}{doc.short_title or ''}" or doc.text.count("个人所得税") > 3
     for u, subject, kind in zip(units, subjects, kinds, strict=True):
         p = u.provision
         cid = p.cid
         kind = kind or ("person" if is_table_row(p) else default)  # service tables serve people
+        if personal_tax and kind == "enterprise" and "纳税人" in u.text and not re.search(r"企业|单位|公司", subject):
+            kind = "person"
         conds = _kind_conditions(kind, district, cid)
         if kind != "person" and BOTH_KINDS.search(subject):
             # "本区经营、参保、纳税的企业、行业协会、商会" — firms and associations alike
@@ -191,6 +210,14 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
                 amount.max_yuan = row_amount(row)
                 amount.text = " | ".join(row)
                 amount.per = amount.per or "each time"
+        amount.tiers = tiers_of(u.text)
+        if amount.tiers and amount.max_yuan is None:
+            amount.max_yuan = max(t["yuan"] for t in amount.tiers if t.get("yuan") is not None)
+        conds += tier_conditions(amount.tiers, kind, district, cid)
+        floor = FLOOR.search(u.text)
+        amount.floor_yuan = to_yuan(floor.group(1), floor.group(2)) if floor else None
+        rate = RATE_BASE.search(u.text)
+        amount.base = re.split(r"按照|按|为|是|给予|最高|返还|的", rate.group(1))[-1] if rate else ""
         conds, clashes = _drop_contradictions(conds)
         seen_labels: set[str] = set()
         dedup = []
@@ -205,7 +232,7 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
         rules.append(BenefitRule(
             id=f"{cid}#{u.ordinal}", doc_key=doc.key, cid=cid, source=doc.source,
             doc_number=doc.doc_number, doc_title=doc.short_title or doc.title, name=name,
-            text=u.source_text, beneficiary=kind, conditions=dedup, review=review, amount=amount,
+            text=u.source_text, beneficiary=kind, kind=benefit_kind(_granted(u.text)), conditions=dedup, review=review, amount=amount,
             apply=apply_info(doc, u.text, doc_apply), non_stacking=[n for n in notes if n in u.text] or notes[:3],
             scope=scope_used, confidence=round(min(max(conf, 0.1), 0.95), 2)))
     return rules

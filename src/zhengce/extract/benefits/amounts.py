@@ -22,11 +22,13 @@ CAP_BEFORE = re.compile(r"(单个|每家|每户|累计|合计|总额|年度|全�
 # A grant figure stands next to a grant word ("给予最高3000万元的奖励", "每人每次补贴30元", "3000元标准").
 GRANT_BEFORE = re.compile(r"(给予|补贴|奖励|资助|补助|支持|最高|不超过|限额|按照|按|标准|每[\u4e00-\u9fff]{1,3}|申请|发放|"
                           r"享受|增加|一次性|津贴|为|分别)[^，。；]{0,6}$")
-GRANT_AFTER = re.compile(r"^[^，。；]{0,4}(补贴|奖励|资助|补助|支持|贴息|津贴|一次性|标准|的(补贴|奖励|资金|资助|补助|支持))")
+GRANT_AFTER = re.compile(r"^[^，。；]{0,4}(补贴|奖励|资助|补助|支持|贴息|津贴|一次性|标准|限额|定额|的(补贴|奖励|资金|资助|补助|支持|"
+                         r"创业担保贷款|扣除额度))")
 PENALTY = re.compile(r"(罚款|罚金|处\S{0,6}以上)")
 
 PER_PATTERNS = [
     (re.compile(r"每床每月"), "per bed per month"),
+    (re.compile(r"每个子女每月|每孩每月"), "per child per month"),
     (re.compile(r"每人每次|每次|/次"), "each time"),
     (re.compile(r"每人每天|每天|每日"), "per day"),
     (re.compile(r"每人每月|每月|/月"), "per month"),

@@ -64,6 +64,11 @@ class Amount:
     caps: list[str] = field(default_factory=list)  # "单个企业年奖励额不超过1000万元"
     percent: float | None = None  # "补贴80%"
     text: str = ""  # the phrase the figure came from
+    # tiers of this one benefit, each with the words of its own condition:
+    # [{"label": "规模在100人以上(含)", "yuan": 50000}, …] (zhengce.extract.benefits.tiers)
+    tiers: list[dict] = field(default_factory=list)
+    floor_yuan: float | None = None  # "不低于…元"
+    base: str = ""  # what a rate applies to: "本市全口径城镇单位就业人员平均工资"
 
 
 @dataclass
@@ -77,6 +82,7 @@ class BenefitRule:
     name: str  # short name: "免费洗澡服务", "床位运营基础服务补贴"
     text: str  # the source text of the benefit (normalised provision text or its sentences)
     beneficiary: str  # person | enterprise | organization
+    kind: str = ""  # kind of benefit (zhengce.extract.benefits.kinds): grant | tax_deduction | fee_cut | loan …
     conditions: list[Condition] = field(default_factory=list)
     review: list[str] = field(default_factory=list)  # condition text not structured: for an officer
     amount: Amount = field(default_factory=Amount)

@@ -34,9 +34,9 @@ def work_text(s: str) -> str:
 GRANT_WORD = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|无偿享受|减免|免收|免征|减半征收|资金支持|"
                         r"享受[^，。；]{0,12}(优惠|居民价格)|加计扣除|定额扣除|据实扣除|税前扣除|即征即退|退还增值税|"
                         r"全额退还|退税|免予缴纳|减按[^，。；]{0,6}征收|(?<!应)返还|担保贷款|担保支持|低费率|失业保险金|"
-                        r"给予[^，。；]{0,15}支持|一次性支持|优先(支持|安排|办理|保障|纳入)")
+                        r"(给予|予以)[^，。；]{0,15}支持|最高支持|一次性支持|优先(支持|安排|办理|保障|纳入)")
 # "对小微企业信用贷款和知识产权质押融资给予贴息支持", "给予一次性奖励": a grant without a figure.
-GRANT_NO_FIGURE = re.compile(r"(给予|予以|享受|发放)[^，。；]{0,16}(补贴|补助|奖励|资助|贴息|津贴|奖补|资金支持|减免|优惠|"
+GRANT_NO_FIGURE = re.compile(r"(给予|予以|享受|发放|可(?:在[^，。；]{0,10})?申请)[^，。；]{0,16}(补贴|补助|奖励|资助|贴息|津贴|奖补|资金支持|减免|优惠|"
                              r"居民价格)")
 FREE = re.compile(r"免费|无偿|免收|免征|减免|减半征收|加计扣除|定额扣除|据实扣除|即征即退|退还|退税|免予缴纳|减按|"
                   r"返还|担保贷款|担保支持|低费率|失业保险金|优先")
@@ -114,11 +114,19 @@ SERVICE = re.compile(r"为(.{2,80}?)提供(.{1,12}?服务)")
 
 def find_units(doc: Document) -> list[Unit]:
     """Grant sentences, plus "为…提供X服务" where the document prices X in a tariff table."""
+    from .tiers import list_intros
     units: list[Unit] = []
     rows = [row_cells(p) for p in doc.provisions if is_table_row(p)]
+    intros = list_intros(doc)
+    consumed = {c.cid for items in intros.values() for c in items}
     prev_text = ""
     for p in doc.provisions:
-        if p.kind in ("table", "attachment"):
+        if p.kind in ("table", "attachment") or p.cid in consumed:
+            continue
+        if p.cid in intros:  # "可以按照以下标准定额扣除：（一）…1500元；（二）…": intro + items, one unit
+            items = intros[p.cid]
+            units.append(Unit(p, 0, work_text(p.text) + "".join(work_text(c.text) for c in items),
+                              p.text + "".join(c.text for c in items)))
             continue
         if is_table_row(p):
             # a row that itself grants ("健康监测 | … | 免费 | 所有有需求的老年人"); tariff rows
@@ -170,9 +178,16 @@ def _tier_of(prev: str, s: str) -> bool:
     """A sentence that grants the same thing as ``prev`` at another tier (same grant noun, no
     recipient of its own: "规模在50人(含)至100人，可申请3万元技能竞赛补贴" is a tier; "被评定为三星级
     及以上的驿站，每家每月增加3000元补贴" names its own recipients and is a benefit of its own)."""
-    if re.search(PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN, s.split("，")[0]):
-        return False
     a, b = grant_nouns(prev), grant_nouns(s)
+    lead = s.split("，")[0]
+    closing = re.search(r"[（(]([^（）()]{2,80})[）)]；$", prev)
+    if closing and AGENCY.search(closing.group(1)):
+        return False  # "…给予资金补贴（市科委、中关村管委会）；" closes a measure with its own units
+    # "其职工取得国家级竞赛前三名的，…；其职工取得市级竞赛前三名的，…" (xicheng-gazette-2022.txt:4536):
+    # the same recipient at another rank is a tier; a new recipient is a benefit of its own
+    if (re.search(PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN, lead)
+            and not any(c[:4] == lead[:4] for c in prev.split("，"))):
+        return False
     return bool(a) and a[-1] == (b[-1] if b else None)
 
 
@@ -273,6 +288,9 @@ def benefit_name(t: str) -> str:
     m = re.search(r"(免费[\u4e00-\u9fff]{1,10}?服务|免费[\u4e00-\u9fff]{2,4})", t)
     if m:
         return m.group(1)
+    m = re.search(r"无偿(?:享受|提供)([\u4e00-\u9fff]{2,12}?服务)", t)  # xicheng-gazette-2022.txt:3318
+    if m:
+        return f"无偿{m.group(1)}"
     m = SERVICE.search(t)
     if m:
         return m.group(2)
