@@ -169,3 +169,67 @@ def test_registry_central_aliases_and_members():
     assert reg.covers("各街道办事处", "广内街道") and not reg.covers("区城市管理委", "广内街道")
     assert reg.covers("各省级人民政府", "湖北省人民政府") and not reg.covers("各街道办事处", "区生态环境局")
     assert not re.search(r"\s", "".join(a.name for a in reg.agencies))
+
+
+# A task division table (重点任务分工表) with 牵头单位/参与单位 columns, as an attachment after the
+# notice: the notice is content_5345808.htm (国发〔2018〕39号) read as copied text, the table rows carry
+# its measures (paragraphs 8, 9, 12, 13, 15) with the deadline forms national plans use.
+DIVISION_TABLE = [
+    "附件", "重点任务分工表",
+    "序号\t重点任务\t牵头单位\t参与单位\t完成时限",
+    "1\t加大稳岗支持力度。对不裁员或少裁员的参保企业，可返还其上年度实际缴纳失业保险费的50%。\t人力资源社会保障部\t财政部\t2019年底前",
+    "\t返还标准可按6个月的当地月人均失业保险金和参保职工人数确定。\t人力资源社会保障部\t财政部\t",
+    "\t上述资金由失业保险基金列支。\t财政部\t\t持续推进",
+    "2\t发挥政府性融资担保机构作用支持小微企业。\t财政部\t工业和信息化部、人民银行、银保监会\t长期坚持",
+    "3\t支持创业载体建设。对创业孵化基地给予一定奖补。\t人力资源社会保障部\t科技部、财政部\t每年",
+    "4\t扩大就业见习补贴范围，组织失业青年参加3—12个月的就业见习。\t人力资源社会保障部\t\t按季度",
+    "5\t支持困难企业开展职工在岗培训，2019年6月底前出台具体办法。\t人力资源社会保障部\t财政部\t",
+]
+
+
+@pytest.mark.parametrize("quote,lead,co,deadline,ongoing", [
+    ("加大稳岗支持力度。对不裁员", ["人力资源社会保障部"], ["财政部"], "2019-12-31", False),
+    ("返还标准可按6个月的当地月人均", ["人力资源社会保障部"], ["财政部"], "2019-12-31", False),  # sub-row: parent's
+    ("上述资金由失业保险基金列支。", ["财政部"], [], None, True),  # a sub-row with its own deadline keeps it
+    ("发挥政府性融资担保机构作用支持小微企业。", ["财政部"], ["工业和信息化部", "人民银行", "银保监会"], None, True),
+    ("对创业孵化基地给予一定奖补。", ["人力资源社会保障部"], ["科技部", "财政部"], None, True),
+    ("组织失业青年参加3—12个月的就业见习。", ["人力资源社会保障部"], [], None, True),
+    ("2019年6月底前出台具体办法", ["人力资源社会保障部"], ["财政部"], "2019-06-30", False),  # in the text
+])
+def test_division_table(tmp_path, quote, lead, co, deadline, ongoing):
+    p = _Paragraphs()
+    p.feed((GOVCN / "content_5345808.htm").read_text(encoding="utf-8"))
+    path = tmp_path / "fengong.txt"
+    path.write_text("\n".join(p.out + DIVISION_TABLE) + "\n", encoding="utf-8")
+    rows = [t for d in parse_source(read_source(path)) for t in extract_tasks(d) if "/表" in t.cid]
+    assert len(rows) == 7
+    t = find(rows, quote)
+    assert (t.lead_units, t.co_units) == (lead, co)
+    assert (t.deadline.isoformat() if t.deadline else None) == deadline and t.ongoing is ongoing
+
+
+@pytest.mark.parametrize("paren,lead,co,deadline", [
+    # the national form GUIDE.md §2 and issue 12 quote: the clause ranks the list it closes
+    ("税务总局、财政部、海关总署负责，排在第一位的部门为牵头部门，下同", ["税务总局"], ["财政部", "海关总署"], None),
+    ("商务部等有关部门按职责分工负责，2019年底前完成", ["商务部"], [], "2019年底前完成"),
+    ("发展改革委、财政部负责，持续推进", ["发展改革委"], ["财政部"], "持续推进"),
+    ("农业农村部、工业和信息化部牵头负责", ["农业农村部", "工业和信息化部"], [], None),  # content_5353308.htm p. 34
+])
+def test_duty_parenthesis_under_convention(paren, lead, co, deadline):
+    from zhengce.extract.tasks.prose import CONVENTION, compact, parse_duty
+    assert CONVENTION.search(compact("（人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同）"))
+    a = parse_duty(compact(paren))
+    a.first_leads()  # what a document with the convention does to every later list
+    assert (a.lead, a.co, a.deadline_raw) == (lead, co, deadline)
+
+
+def test_page_footer_is_no_assignment():
+    # content_5342665.htm footer, which a browser's printout glues to the last paragraph (p. 68):
+    # "主办单位：国务院办公厅 运行维护单位：中国政府网运行中心" is no 主办单位 of a measure
+    from zhengce.extract.tasks.prose import tasks_in
+    from zhengce.model import Provision
+    text = ("重大事项及时向党中央、国务院请示报告。版权所有：中国政府网 | 关于我们 | 网站声明 | 联系我们 | 网站纠错"
+            "主办单位：国务院办公厅 运行维护单位：中国政府网运行中心")
+    p = Provision(cid="K/五", doc_key="K", level=0, label="五", heading="", raw=text, text=text,
+                  line_start=1, line_end=1, kind="paragraph")
+    assert tasks_in(p) == []

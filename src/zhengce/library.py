@@ -23,6 +23,7 @@ from .model import Document, SourceText
 from .store import base as store_base
 from .store import dictionary as _search_terms  # noqa: F401  (table on metadata)
 from .store import documents as store_docs
+from .store import graph as store_graph
 from .store import schema as store_schema
 
 
@@ -202,6 +203,7 @@ class Library:
             if not force and store_docs.source_sha(conn, source_path) == src.sha256:
                 # another process ingested this very version while we parsed it
                 return IngestResult(str(path), "unchanged", source_path=source_path)
+            store_graph.keep_replaced(conn, source_path, src.sha256)  # the old version stays diffable
             store_docs.delete_source(conn, source_path)
             store_docs.save_source(conn, name=src.name, path=str(path), sha256=src.sha256,
                                    fmt=src.fmt, encoding=src.encoding, n_lines=len(src.lines),

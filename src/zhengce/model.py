@@ -117,6 +117,9 @@ class Document:
     # The source's identity: path relative to the folder it was ingested from (== ``source`` for a
     # file ingested on its own). Two files of one name in two folders differ here, not in ``source``.
     source_path: str | None = None
+    # 时效性 as last computed (zhengce.graph.refresh_status after each ingest; search filters on it).
+    # Ask zhengce.graph.validity_of(…, as_of=…) for any other date.
+    status: str | None = None
 
     @property
     def year(self) -> int | None:

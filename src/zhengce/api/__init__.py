@@ -54,10 +54,12 @@ def create_app(library: Library | None = None) -> FastAPI:
                                    swagger_css_url="/_swagger/swagger-ui.css",
                                    swagger_favicon_url="/static/favicon.svg")
 
-    from . import documents, match, search, tasks
-    for module in (documents, search, match, tasks):
+    from . import documents, graph, match, search, tasks
+    for module in (graph, documents, search, match, tasks):
         app.include_router(module.router)
+    from ..web import graph as graph_pages
     from ..web import pages
+    app.include_router(graph_pages.router)
     app.include_router(pages.router)
     return app
 

@@ -7,7 +7,6 @@ from fastapi import Request
 from ..errors import NotFound, ZhengceError
 from ..library import Library
 from ..model import Document
-from ..store import documents as store_docs
 
 
 class ServiceUnavailable(ZhengceError):
@@ -28,54 +27,34 @@ def require_document(lib: Library, key: str) -> Document:
     return doc
 
 
-class DocResolver:
-    """Finds the library document a reference points at (by 文号, else by exact title)."""
-
-    def __init__(self, lib: Library):
-        self.by_number: dict[str, str] = {}
-        self.by_title: dict[str, str] = {}
-        self.titles: dict[str, str] = {}
-        from sqlalchemy import select
-        t = store_docs.documents
-        with lib.engine.connect() as conn:
-            for key, number, title, short in conn.execute(
-                    select(t.c.key, t.c.doc_number, t.c.title, t.c.short_title)):
-                self.titles[key] = title
-                if number:
-                    self.by_number.setdefault(number, key)
-                for ti in (title, short):
-                    if ti:
-                        self.by_title.setdefault(ti.strip("《》"), key)
-
-    def __call__(self, ref: dict) -> str | None:
-        if ref.get("doc_number") and ref["doc_number"] in self.by_number:
-            return self.by_number[ref["doc_number"]]
-        title = (ref.get("title") or "").strip("《》")
-        return self.by_title.get(title) if title else None
-
-
-def document_detail(lib: Library, doc: Document) -> dict:
-    """Everything the document page and GET /api/documents/{key} show."""
-    from .serialize import doc_summary, link_refs, provision_tree
+def DocResolver(lib: Library):  # noqa: N802 (kept name: older callers build it from a Library)
+    """The document a reference points at (by 文号 in any spelling, else by title): ``zhengce.graph.Resolver``."""
+    from ..graph import Resolver
     with lib.engine.connect() as conn:
-        refs = store_docs.references_of(conn, doc.key)
-        citing = store_docs.cited_by(conn, doc)
-    resolve = DocResolver(lib)
-    repealed_by = [r for r in citing if r.get("repeal")]
+        return Resolver(conn)
+
+
+def document_detail(lib: Library, doc: Document, as_of=None) -> dict:
+    """Everything the document page and GET /api/documents/{key} show; 时效性 on ``as_of`` (default today)."""
+    from .. import graph
+    from ..store import graph as store_graph
+    from .serialize import doc_summary, provision_tree, validity_dict
+    with lib.engine.connect() as conn:
+        resolver = graph.Resolver(conn)
+        refs = graph.outgoing(conn, doc, resolver)
+        citing = graph.incoming(conn, doc, resolver)
+        v = graph.validity_of(conn, doc, as_of)
+        versions = store_graph.versions_of(conn, doc.key)
     summary = doc_summary(doc)
-    if repealed_by:
-        summary["validity"] = "已废止"
-    citing_docs: dict[str, dict] = {}
-    for r in citing:
-        entry = citing_docs.setdefault(r["doc_key"], {"doc_key": r["doc_key"], "cids": [], "repeal": False,
-                                                      "title": resolve.titles.get(r["doc_key"])})
-        entry["cids"].append(r["cid"])
-        entry["repeal"] = entry["repeal"] or bool(r.get("repeal"))
+    summary["validity"] = v.status
     return summary | {
         "addressees": doc.addressees, "note": doc.note, "effective": doc.effective,
         "gazette": doc.gazette, "category": doc.category,
         "provisions": provision_tree(doc.provisions),
         "n_provisions": len(doc.provisions),
-        "references": link_refs(refs, resolve),
-        "cited_by": list(citing_docs.values()),
+        "validity_detail": validity_dict(v),
+        "references": [r for r in refs if not r["self"]],
+        "cited_by": citing,
+        "versions": [{"id": x["id"], "kept_at": x["kept_at"].isoformat(timespec="seconds"), "reason": x["reason"],
+                      "sha256": x["sha256"]} for x in versions],
     }

@@ -40,9 +40,10 @@ def list_documents(
 
 
 @router.get("/documents/{key:path}", summary="文件详情：元数据、条款树、引用与被引用")
-def get_document(key: str, lib: Library = Depends(get_library)) -> dict:
+def get_document(key: str, lib: Library = Depends(get_library),
+                 as_of: dt.date | None = Query(None, description="时效性的计算日期 (YYYY-MM-DD)，默认今天")) -> dict:
     doc = require_document(lib, key)
-    return {"ok": True, "document": document_detail(lib, doc)}
+    return {"ok": True, "document": document_detail(lib, doc, as_of)}
 
 
 @router.get("/provisions/{cid:path}", summary="按引用编号取条款（如 京政发〔2021〕24号/二/(一)/3）")

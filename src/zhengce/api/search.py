@@ -34,6 +34,7 @@ async def search_endpoint(
     until: dt.date | None = Query(None, description="成文日期不晚于"),
     level: str | None = Query(None, pattern="^(市|区)$", description="市 或 区"),
     district: str | None = Query(None, max_length=32),
+    validity: str | None = Query(None, max_length=8, description="时效性：现行有效/试行/已被修订/已废止/失效/尚未施行"),
     page: int = Query(1, ge=1, le=1000),
     per_page: int = Query(10, ge=1, le=100),
 ) -> JSONResponse:
@@ -43,18 +44,19 @@ async def search_endpoint(
     # than the search itself.
     return JSONResponse(search(lib, q, issuer=issuer, doc_number=doc_number, doc_type=doc_type,
                                since=since, until=until, level=level, district=district, page=page,
-                               per_page=per_page))
+                               per_page=per_page, validity=validity))
 
 
 def search(lib: Library, q: str = "", *, issuer: str | None = None, doc_number: str | None = None,
            doc_type: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
-           level: str | None = None, district: str | None = None, page: int = 1, per_page: int = 10) -> dict:
+           level: str | None = None, district: str | None = None, page: int = 1, per_page: int = 10,
+           validity: str | None = None) -> dict:
     """The /api/search answer as a dict (the web page renders the same)."""
     if since and until and since > until:
         raise InvalidInput("起始日期晚于截止日期", field="since")
     res = run_search(lib, q.strip(), issuer=issuer, doc_number=doc_number, doc_type=doc_type,
                      since=since, until=until, level=level, district=district, page=page,
-                     per_page=per_page)
+                     per_page=per_page, **({"validity": validity} if validity else {}))
     out = plain(res)
     out["facets"] = {k: [{"value": v, "count": c} for v, c in vals] for k, vals in res.facets.items()}
     out["pages"] = max(1, -(-res.total // res.per_page)) if res.per_page else 1

@@ -28,13 +28,14 @@ def plain(obj: Any) -> Any:
     return obj
 
 
-def validity(doc: Document, repealed_by: list[dict] | None = None) -> str:
-    """时效性: 已废止 when another document says it repeals this one, 试行 for trial rules, else 现行有效."""
-    if repealed_by:
-        return "已废止"
-    if doc.trial:
-        return "现行有效（试行）"
-    return "现行有效"
+def validity_dict(v) -> dict:
+    """A ``zhengce.validity.Validity`` as JSON (the status itself is computed in the domain, not here)."""
+    def act(a):
+        return None if a is None else {"relation": a.relation, "doc_key": a.doc_key, "doc_number": a.doc_number,
+                                       "title": a.title, "start": plain(a.start), "cid": a.cid}
+    return {"status": v.status, "as_of": v.as_of.isoformat(), "in_force": v.in_force, "trial": v.trial,
+            "start": plain(v.start), "end": plain(v.end), "since": plain(v.since),
+            "repealed_by": act(v.repealed_by), "amended_by": [act(a) for a in v.amended_by], "reasons": v.reasons}
 
 
 def doc_summary(doc: Document) -> dict:
@@ -43,7 +44,8 @@ def doc_summary(doc: Document) -> dict:
         "issuers": doc.issuers or [], "date": doc.date.isoformat() if doc.date else None,
         "doc_type": doc.doc_type, "level": doc.level, "district": doc.district, "source": doc.source, "source_path": doc.source_path,
         "line_start": doc.line_start, "line_end": doc.line_end, "trial": doc.trial,
-        "validity": validity(doc),
+        # 时效性 as last computed by zhengce.graph (the document endpoint recomputes it for ?as_of=).
+        "validity": doc.status or ("试行" if doc.trial else "现行有效"),
     }
 
 

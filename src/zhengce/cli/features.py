@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-FEATURE_MODULES: list[str] = ["serve", "search", "tasks", "match"]
+FEATURE_MODULES: list[str] = ["serve", "search", "tasks", "match", "graph"]
 
 for _name in FEATURE_MODULES:
     importlib.import_module(f"zhengce.cli.{_name}")

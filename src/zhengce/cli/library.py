@@ -118,18 +118,20 @@ def docs(
 
 
 @app.command()
-def show(key: str = typer.Argument(..., help="Document key or 文号 (any bracket style).")) -> None:
-    """Show a document's metadata and outline with citation ids."""
+def show(key: str = typer.Argument(..., help="Document key or 文号 (any bracket style)."),
+         as_of: str = typer.Option(None, "--as-of", help="时效性 on this date (YYYY-MM-DD; default today).")) -> None:
+    """Show a document's metadata, 时效性, typed links both ways, and outline with citation ids."""
     lib = get_library()
     d = lib.document(key)
     if d is None:
         raise NotFound(f"没有找到文件 {key}", hint="用 zhengce docs 查看已收录的文件")
-    console.print(f"[bold]{d.title}[/bold]", highlight=False)
+    console.print(f"[bold]{escape(d.title)}[/bold]", highlight=False)
     for label, val in [("简称", d.short_title), ("发文字号", d.doc_number), ("发文机关", "、".join(d.issuers or [])),
                        ("成文日期", d.date), ("主送", "、".join(d.addressees)), ("文种", d.doc_type),
                        ("附注", d.note), ("施行", d.effective), ("来源", f"{d.source}:{d.line_start}-{d.line_end}")]:
         if val:
-            console.print(f"  {label}: {val}", highlight=False)
+            console.print(f"  {label}: {val}", highlight=False, markup=False)
+    _show_links(lib, d, _date(as_of, "--as-of"))
     tree = Tree("提纲")
     nodes = {None: tree}
     for p in d.provisions:
@@ -138,6 +140,38 @@ def show(key: str = typer.Argument(..., help="Document key or 文号 (any bracke
         parent = nodes.get(p.parent, tree)
         nodes[p.cid] = parent.add(f"{p.label} {p.heading[:40]}  [dim]{p.cid}[/dim]", highlight=False)
     console.print(tree)
+
+
+def _show_links(lib, d, as_of) -> None:
+    """时效性 line, then what the document cites and what cites it, each with its relation type."""
+    from .. import graph
+    with lib.engine.connect() as conn:
+        resolver = graph.Resolver(conn)
+        v = graph.validity_of(conn, d, as_of)
+        refs = [r for r in graph.outgoing(conn, d, resolver) if not r["self"]]
+        citing = graph.incoming(conn, d, resolver)
+    line = f"  时效性: {v.status}（截至 {v.as_of.isoformat()}）"
+    if v.repealed_by:
+        a = v.repealed_by
+        line += f" — 被 {a.doc_number or a.title}《{a.title}》{'废止' if a.relation == 'repeals' else '代替'}"
+        line += f"，自 {a.start.isoformat()} 起" if a.start else ""
+    elif v.reasons:
+        line += " — " + "；".join(v.reasons)
+    console.print(line, highlight=False, markup=False, soft_wrap=True)
+    if refs:
+        console.print(f"  引用 ({len(refs)}):", highlight=False)
+        for r in refs:
+            target = r["doc_number"] or ""
+            name = f"《{r['title']}》" if r["title"] else ""
+            where = f" → {r['target']}" if r["target"] else " (未收录)"
+            console.print(f"    {r['relation_label']} {r['relation']}: {name}{target}{where}  {r['cid']}",
+                          highlight=False, markup=False, soft_wrap=True)
+    if citing:
+        console.print(f"  被引用 ({len(citing)}):", highlight=False)
+        for c in citing:
+            rels = "、".join(f"{lab} {rel}" for lab, rel in zip(c["relation_labels"], c["relations"], strict=True))
+            console.print(f"    {rels}: {c['doc_number'] or c['doc_key']} {c['title'] or ''}", highlight=False,
+                          markup=False, soft_wrap=True)
 
 
 @app.command()

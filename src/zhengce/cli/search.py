@@ -34,6 +34,7 @@ def search_cmd(
     doc_type: str = typer.Option(None, "--type", help="文种: 通知/意见/办法/方案 …"),
     level: str = typer.Option(None, "--level", help="市 or 区."),
     district: str = typer.Option(None, "--district", help="District, e.g. 西城区."),
+    validity: str = typer.Option(None, "--validity", help="时效性: 现行有效 试行 已被修订 已废止 失效 尚未施行."),
     page: int = typer.Option(1, "--page"),
     per_page: int = typer.Option(10, "--per-page"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
@@ -41,7 +42,8 @@ def search_cmd(
     """Search provisions: hits with document, heading path, citation id and highlighted snippet."""
     from ..search import search
     res = search(get_library(), query, issuer=issuer, doc_number=doc_number, since=since, until=until,
-                 doc_type=doc_type, level=level, district=district, page=page, per_page=per_page)
+                 doc_type=doc_type, level=level, district=district, page=page, per_page=per_page,
+                 **({"validity": validity} if validity else {}))
     if as_json:
         from dataclasses import asdict
         print(json.dumps(asdict(res), ensure_ascii=False, default=str))
@@ -55,7 +57,7 @@ def search_cmd(
             console.print(f"   {escape(head)}", highlight=False)
         console.print(f"   {_rich_snippet(h.snippet)}", highlight=False)
         console.print(f"   [dim]〔{escape(h.cid)}〕 {escape(h.source)}:{h.line_start}[/dim]", highlight=False)
-    for name, label in (("issuer", "发布机关"), ("doc_type", "文种"), ("year", "年份")):
+    for name, label in (("issuer", "发布机关"), ("doc_type", "文种"), ("year", "年份"), ("validity", "时效性")):
         vals = res.facets.get(name) or []
         if vals:
             console.print(f"[dim]{label}: " + escape("  ".join(f"{v}({n})" for v, n in vals[:8])) + "[/dim]",

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 
 def load_stages() -> list:
+    from .. import graph
     from ..store import benefits as _benefit_tables  # noqa: F401
+    from ..store import graph as _graph_tables  # noqa: F401
     from ..store import tasks as _task_tables  # noqa: F401
     from . import benefits, references, tasks
 
-    return [references.STAGE, benefits.STAGE, tasks.STAGE]
+    return [references.STAGE, benefits.STAGE, tasks.STAGE, graph.service.STAGE]

@@ -78,6 +78,7 @@ documents = Table(
     Column("line_end", Integer, nullable=False),
     Column("raw", Text, nullable=False),
     Column("text", Text, nullable=False),
+    Column("status", String(16)),  # 时效性 as last computed (zhengce.graph); the search facet reads it
 )
 
 provisions = Table(
@@ -118,6 +119,9 @@ references = Table(
     Column("alias", Text),
     Column("context", Text),
     Column("self_ref", Boolean),
+    # Match keys of the target (zhengce.graph.resolve): a later ingest of the target finds these rows.
+    Column("title_key", Text, index=True),
+    Column("number_key", String(128), index=True),
 )
 
 
@@ -218,7 +222,7 @@ def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str
             doc_number=d.doc_number, issuers=d.issuers, date=d.date, addressees=d.addressees,
             doc_type=d.doc_type, level=d.level, district=d.district, note=d.note,
             effective=d.effective, trial=d.trial, gazette=d.gazette, category=d.category,
-            line_start=d.line_start, line_end=d.line_end, raw=d.raw, text=d.text))
+            line_start=d.line_start, line_end=d.line_end, raw=d.raw, text=d.text, status=d.status))
         for p in d.provisions:
             prov_rows.append(dict(
                 cid=p.cid, doc_key=d.key, seq=p.seq, level=p.level, label=p.label,
@@ -236,7 +240,8 @@ def _doc(row, provs: list[Provision] | None = None) -> Document:
         addressees=m["addressees"] or [], doc_type=m["doc_type"], level=m["level"],
         district=m["district"], note=m["note"], effective=m["effective"], trial=m["trial"],
         gazette=m["gazette"], category=m["category"], line_start=m["line_start"],
-        line_end=m["line_end"], raw=m["raw"], text=m["text"], provisions=provs or [])
+        line_end=m["line_end"], raw=m["raw"], text=m["text"], provisions=provs or [],
+        status=m.get("status"))
 
 
 def _prov(row) -> Provision:

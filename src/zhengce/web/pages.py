@@ -69,7 +69,12 @@ def documents_page(request: Request, lib: Library = Depends(get_library),
 def document_page(key: str, request: Request, lib: Library = Depends(get_library)):
     doc = require_document(lib, key)
     detail = document_detail(lib, doc)
-    return render(request, "document.html", title=doc.title, doc=detail, blocks=_blocks(doc.provisions))
+    from .. import graph
+    from .graph import svg
+    with lib.engine.connect() as conn:
+        drawing = svg(graph.neighbourhood(conn, doc))
+    return render(request, "document.html", title=doc.title, doc=detail, blocks=_blocks(doc.provisions),
+                  graph_svg=drawing)
 
 
 def _blocks(provisions) -> list[dict]:

@@ -10,15 +10,27 @@ a later ingest attaches to it.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Connection
 
 from ...model import Document, Reference
 from ...store import documents as store_docs
 from ...text import normalize
+from ..docnum import number_key
 from .cues import AFTER, BEFORE, RELATION_LABELS, RELATIONS
 from .mentions import Mention, clauses, find_mentions, in_list, masked, sentence_end
 
-__all__ = ["RELATIONS", "RELATION_LABELS", "extract_references", "find_mentions", "relation_of"]
+
+def title_key(title: str | None) -> str | None:
+    """A title as the resolver compares it: normalised, without 《》〈〉<> and quotes, so
+    《…关于印发<X>的通知》 in one text and 关于印发《X》的通知 in another are one title."""
+    if not title:
+        return None
+    return re.sub(r"[《》〈〉<>“”\"'‘’]", "", normalize(title)) or None
+
+
+__all__ = ["RELATIONS", "RELATION_LABELS", "extract_references", "find_mentions", "relation_of", "title_key"]
 
 
 def _after_cue(text: str) -> str | None:
@@ -126,7 +138,8 @@ def save_references(conn: Connection, doc: Document, refs: list[Reference]) -> N
         conn.execute(store_docs.references.insert(), [
             dict(doc_key=r.doc_key, cid=r.cid, title=r.title, doc_number=r.doc_number, raw=r.raw,
                  repeal=r.repeal, relation=r.relation, alias=r.alias, context=r.context,
-                 self_ref=r.self_ref) for r in refs])
+                 self_ref=r.self_ref, title_key=title_key(r.title), number_key=number_key(r.doc_number))
+            for r in refs])
 
 
 STAGE = ("references", extract_references, save_references)

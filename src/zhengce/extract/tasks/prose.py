@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ...model import Provision
-from .units import looks_like_units, split_list
+from .units import looks_like_units, plausible_units, split_list
 
 LEAD_LABELS = r"主要责任单位|主责单位|牵头单位|牵头部门|责任单位|责任部门|主办单位|负责单位|负责部门|负责机构"
 # Labels that rank: the units after them lead (or help) whatever a document convention says.
@@ -172,7 +172,7 @@ def tasks_in(p: Provision, text: str | None = None) -> list[ProseTask]:
         m = LABEL.search(s)
         if m and m.start() > 0:  # "measure。主要责任单位:X 完成时限:Y" written inline
             a = parse_labels(s[m.start():])
-            if a.lead or a.co:
+            if (a.lead or a.co) and plausible_units(a.lead + a.co):
                 spans.append((m.start(), len(s), a))
     for start, end, a in spans:
         measure = s[pos:start].strip(";。,")

@@ -39,9 +39,21 @@ def _units(s: str) -> list[str] | None:
     return units
 
 
-def _co(rest: str) -> list[str]:
+def _co(rest: str) -> list[str] | None:
+    """The units after 会同 (None when they do not read as units)."""
     m = _CO_END.search(rest)
-    return split_list(rest[:m.start()]) if m else []
+    units = split_list(rest[:m.start()]) if m else []
+    reg = registry()
+    if not units or not all(reg.known(u) or reg.collective(u) or (unit_like(u) and len(u) <= 20) for u in units):
+        return None
+    return units
+
+
+def _reported(predicate: str) -> bool:
+    """A report of what was done, not an assignment: "会同水利部研究提出了办理意见",
+    "会同有关部门研究提出：…" (the replies of 国办函 say what agencies did)."""
+    first = re.split(r"[,;。]", predicate, maxsplit=1)[0]
+    return "了" in first or ":" in first or "已" in first[:4]
 
 
 def _assignment(sentence: str) -> Assignment | None:
@@ -49,7 +61,11 @@ def _assignment(sentence: str) -> Assignment | None:
     for m in _VERB.finditer(sentence):
         units = _units(sentence[:m.start()])
         if units:
+            if _reported(sentence[m.end():]):
+                return None
             co = _co(sentence[m.end():]) if m.group(0) == "会同" else []
+            if co is None:
+                return None
             return Assignment(units, co, ranked=bool(co))
         if m.start() > 80:
             break
@@ -59,6 +75,8 @@ def _assignment(sentence: str) -> Assignment | None:
             units = _units(sentence[start:e.start()])
             if units:
                 co = _co(sentence[e.end():]) if e.group(0) == "会同" else []
+                if co is None or _reported(sentence[e.end():]):
+                    return None
                 return Assignment(units, co, ranked=bool(co))
             if e.start() - start > 80:
                 break

@@ -136,3 +136,9 @@ def looks_like_units(text: str) -> bool:
     if not all(unit_like(u) and len(u) <= 20 and not re.search(r"\d|[《》“”。:]", u) for u in units):
         return False
     return len(units) >= 2 or registry().known(units[0]) or registry().level(units[0]) == "集体"
+
+
+def plausible_units(units: list[str]) -> bool:
+    """Every entry reads as one unit name: a unit suffix, short, no colon or sentence punctuation
+    (rejects a page footer "主办单位：国务院办公厅 运行维护单位：中国政府网运行中心…" read as a label)."""
+    return bool(units) and all(unit_like(u) and len(u) <= 30 and not re.search(r"[:：。《》]", u) for u in units)

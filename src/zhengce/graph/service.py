@@ -1,0 +1,229 @@
+"""Reading the graph out of the store: resolution, both directions, validity, neighbourhood, status upkeep."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import Connection, or_, select, update
+
+from ..extract.docnum import number_key
+from ..extract.references import RELATION_LABELS, title_key
+from ..model import Document
+from ..store import documents as store_docs
+from ..store import graph as store_graph
+from ..validity import Act, Validity, find_clauses, validity
+
+ACTS = ("repeals", "replaces", "amends")
+# An "amends" counts for 时效性 only when the acting document is itself an amendment
+# (govcn content_5351177.htm: "国务院关于修改〈…条例〉的决定"), not a plan saying it will "推动修订《…》"
+# (beijing-business-environment-plan-2021.txt:388).
+AMENDING_TITLE = re.compile(r"修改|修订|修正")
+
+
+class Resolver:
+    """Library documents by 文号 (``number_key``) and by title / short title (``title_key``)."""
+
+    def __init__(self, conn: Connection):
+        t = store_docs.documents
+        self.docs: dict[str, dict] = {}
+        self.by_number: dict[str, str] = {}
+        self.by_title: dict[str, str] = {}
+        for r in conn.execute(select(t.c.key, t.c.doc_number, t.c.title, t.c.short_title, t.c.date,
+                                     t.c.status)):
+            self.docs[r.key] = dict(r._mapping)
+            if r.doc_number:
+                self.by_number.setdefault(number_key(r.doc_number) or "", r.key)
+            for ti in (r.title, r.short_title):
+                k = title_key(ti)
+                if k:
+                    self.by_title.setdefault(k, r.key)
+
+    def resolve(self, title: str | None, number: str | None) -> str | None:
+        if number:
+            k = self.by_number.get(number_key(number) or "")
+            if k:
+                return k
+        return self.by_title.get(title_key(title) or "") if title else None
+
+    def __call__(self, ref: dict) -> str | None:  # the old DocResolver calling convention
+        return self.resolve(ref.get("title"), ref.get("doc_number"))
+
+
+def stub_id(title: str | None, number: str | None) -> str:
+    """The node id of a target not in the library: stable across runs, so a later ingest replaces it."""
+    return "stub:" + (number_key(number) or title_key(title) or "?")
+
+
+def outgoing(conn: Connection, doc: Document, resolver: Resolver | None = None) -> list[dict]:
+    """The document's references, typed, each with ``target`` (a library key) or None (a stub)."""
+    resolver = resolver or Resolver(conn)
+    out = []
+    for r in store_docs.references_of(conn, doc.key):
+        target = resolver.resolve(r.get("title"), r.get("doc_number"))
+        rel = r.get("relation") or ("repeals" if r.get("repeal") else "cites")
+        out.append({
+            "cid": r["cid"], "title": r["title"], "doc_number": r["doc_number"], "alias": r.get("alias"),
+            "relation": rel, "relation_label": RELATION_LABELS.get(rel, rel), "raw": r["raw"],
+            "context": r.get("context"), "self": bool(r.get("self_ref")) or target == doc.key,
+            "target": target, "target_title": resolver.docs[target]["title"] if target else None,
+            "stub": None if target else stub_id(r["title"], r["doc_number"]),
+            "repeal": rel == "repeals"})
+    return out
+
+
+def _incoming_rows(conn: Connection, doc: Document) -> list[dict]:
+    r = store_docs.references
+    conds = []
+    nk = number_key(doc.doc_number)
+    if nk:
+        conds.append(r.c.number_key == nk)
+        conds.append(r.c.doc_number == doc.doc_number)  # rows stored before match keys existed
+    keys = [k for k in (title_key(doc.title), title_key(doc.short_title)) if k]
+    if keys:
+        conds.append(r.c.title_key.in_(keys))
+    if not conds:
+        return []
+    stmt = select(r).where(or_(*conds)).where(r.c.doc_key != doc.key).order_by(r.c.id)
+    return [dict(x._mapping) for x in conn.execute(stmt)]
+
+
+def incoming(conn: Connection, doc: Document, resolver: Resolver | None = None) -> list[dict]:
+    """Documents that reference this one, one entry per citing document with its relations."""
+    resolver = resolver or Resolver(conn)
+    by_doc: dict[str, dict] = {}
+    for x in _incoming_rows(conn, doc):
+        if x.get("self_ref"):
+            continue
+        rel = x.get("relation") or ("repeals" if x.get("repeal") else "cites")
+        info = resolver.docs.get(x["doc_key"], {})
+        e = by_doc.setdefault(x["doc_key"], {
+            "doc_key": x["doc_key"], "title": info.get("title"), "doc_number": info.get("doc_number"),
+            "relations": [], "cids": [], "repeal": False})
+        if rel not in e["relations"]:
+            e["relations"].append(rel)
+        e["cids"].append(x["cid"])
+        e["repeal"] = e["repeal"] or rel == "repeals"
+    for e in by_doc.values():
+        e["relation_labels"] = [RELATION_LABELS.get(r, r) for r in e["relations"]]
+    return list(by_doc.values())
+
+
+def _start_of(conn: Connection, key: str, signed: dt.date | None) -> dt.date | None:
+    c = store_graph.clauses_of(conn, [key]).get(key)
+    return (c or {}).get("start") or signed
+
+
+def acts_on(conn: Connection, doc: Document) -> list[Act]:
+    """Repeals, replacements and amendments of ``doc`` by other library documents."""
+    out = []
+    docs = store_docs.documents
+    for x in _incoming_rows(conn, doc):
+        rel = x.get("relation") or ("repeals" if x.get("repeal") else None)
+        if rel not in ACTS or x.get("self_ref"):
+            continue
+        row = conn.execute(select(docs.c.key, docs.c.title, docs.c.short_title, docs.c.doc_number, docs.c.date)
+                           .where(docs.c.key == x["doc_key"])).first()
+        if row is None:
+            continue
+        if rel == "amends" and not AMENDING_TITLE.search(f"{row.title}{row.short_title or ''}"):
+            continue
+        out.append(Act(rel, row.key, row.doc_number, row.title, _start_of(conn, row.key, row.date),
+                       cid=x["cid"], quote=x.get("context")))
+    return out
+
+
+def _own_clauses(conn: Connection, doc: Document) -> tuple[dt.date | None, dt.date | None]:
+    c = store_graph.clauses_of(conn, [doc.key]).get(doc.key)
+    if c is None and doc.text:
+        cl = find_clauses(doc.text, doc.date)
+        return cl.start, cl.end
+    return (c or {}).get("start"), (c or {}).get("end")
+
+
+def validity_of(conn: Connection, doc: Document, as_of: dt.date | None = None) -> Validity:
+    """时效性 of ``doc`` on ``as_of`` (default today), from its clauses and the acts on it."""
+    start, end = _own_clauses(conn, doc)
+    return validity(as_of=as_of or dt.date.today(), start=start, end=end, trial=doc.trial,
+                    acts=acts_on(conn, doc))
+
+
+def status_now(doc: Document) -> list:
+    """Extraction stage: the document's own clauses; sets ``doc.status`` (as of today, own clauses only)
+    so the search index gets a 时效性 value in the same ingest. Acts of other documents are added by
+    :func:`refresh_status` once the file is stored."""
+    c = find_clauses(doc.text, doc.date)
+    doc.status = validity(as_of=dt.date.today(), start=c.start, end=c.end, trial=doc.trial, acts=[]).status
+    return [c] if (c.start or c.end) else []
+
+
+STAGE = ("validity", status_now, store_graph.save_clauses)
+
+
+def refresh_status(lib, changed: list[str]) -> None:
+    """POST_INGEST: recompute 时效性 for the changed files' documents and the documents they act on;
+    write what changed to ``documents.status`` and log their sources so the search index re-reads them."""
+    t = store_docs.documents
+    with lib.engine.begin() as conn:
+        keys = [r[0] for r in conn.execute(select(t.c.key).where(t.c.source.in_(changed)))]
+        if not keys:
+            return
+        resolver = Resolver(conn)
+        r = store_docs.references
+        affected = set(keys)
+        for x in conn.execute(select(r.c.title, r.c.doc_number).where(r.c.doc_key.in_(keys))
+                              .where(r.c.relation.in_(ACTS))):
+            k = resolver.resolve(x.title, x.doc_number)
+            if k:
+                affected.add(k)
+        touched: set[str] = set()
+        for key in sorted(affected):
+            doc = store_docs.get_document(conn, key, with_provisions=False)
+            if doc is None:
+                continue
+            status = validity_of(conn, doc).status
+            if status != doc.status:
+                conn.execute(update(t).where(t.c.key == key).values(status=status))
+                touched.add(doc.source_path or doc.source)
+        for sp in sorted(touched):
+            sha = store_docs.source_sha(conn, sp)
+            conn.execute(store_docs.source_log.insert().values(source=sp, sha256=sha))
+
+
+def neighbourhood(conn: Connection, doc: Document, *, limit: int = 40) -> dict:
+    """Nodes and typed edges around ``doc``: what it cites (basis, implements, repeals …) and what cites it."""
+    resolver = Resolver(conn)
+    info = resolver.docs.get(doc.key, {})
+    nodes: dict[str, dict] = {doc.key: {"id": doc.key, "key": doc.key, "title": doc.title,
+                                        "label": doc.short_title or doc.title, "doc_number": doc.doc_number,
+                                        "status": info.get("status"), "role": "center", "stub": False}}
+    edges: list[dict] = []
+    seen: set[tuple] = set()
+
+    def node(nid: str, role: str, title: str | None, number: str | None, key: str | None) -> None:
+        if nid not in nodes and len(nodes) < limit:
+            d = resolver.docs.get(key) if key else None
+            nodes[nid] = {"id": nid, "key": key, "title": (d or {}).get("title") or title,
+                          "label": (d or {}).get("short_title") or (d or {}).get("title") or title or number,
+                          "doc_number": (d or {}).get("doc_number") or number,
+                          "status": (d or {}).get("status"), "role": role, "stub": key is None}
+
+    for r in outgoing(conn, doc, resolver):
+        if r["self"]:
+            continue
+        nid = r["target"] or r["stub"]
+        node(nid, "target", r["title"], r["doc_number"], r["target"])
+        if nid in nodes and (doc.key, nid, r["relation"]) not in seen:
+            seen.add((doc.key, nid, r["relation"]))
+            edges.append({"source": doc.key, "target": nid, "relation": r["relation"],
+                          "label": r["relation_label"], "cid": r["cid"]})
+    for c in incoming(conn, doc, resolver):
+        node(c["doc_key"], "citing", c["title"], c["doc_number"], c["doc_key"])
+        if c["doc_key"] not in nodes:
+            continue
+        for rel in c["relations"]:
+            if (c["doc_key"], doc.key, rel) not in seen:
+                seen.add((c["doc_key"], doc.key, rel))
+                edges.append({"source": c["doc_key"], "target": doc.key, "relation": rel,
+                              "label": RELATION_LABELS.get(rel, rel), "cid": c["cids"][0]})
+    return {"center": doc.key, "nodes": list(nodes.values()), "edges": edges}

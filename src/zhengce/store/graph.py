@@ -1,0 +1,86 @@
+"""Tables of the policy graph: each document's own 施行/有效期 clauses, and kept previous versions.
+
+``doc_clauses`` is derived (re-extracted on every ingest). ``doc_versions`` survives re-ingest: when a
+changed file replaces a document, or a 修订 version of a document arrives, the provisions it had are
+kept here so ``zhengce diff`` can compare them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Column, Connection, Date, DateTime, Integer, String, Table, Text, select
+
+from ..model import Document
+from .base import metadata
+
+doc_clauses = Table(
+    "doc_clauses", metadata,
+    Column("doc_key", String(255), primary_key=True),
+    Column("start", Date),
+    Column("end", Date),
+    Column("start_raw", Text),
+    Column("end_raw", Text),
+)
+
+doc_versions = Table(
+    "doc_versions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_key", String(255), nullable=False, index=True),
+    Column("source_path", Text),
+    Column("sha256", String(64)),
+    Column("title", Text, nullable=False),
+    Column("doc_number", String(128)),
+    Column("date", Date),
+    Column("kept_at", DateTime, nullable=False),
+    Column("reason", String(32), nullable=False),  # "reingest" (the file changed) | "revised" (a 修订 version)
+    Column("provisions", JSON, nullable=False),  # [{cid, label, heading, text, raw, seq}]
+    info={"survives_reingest": True},
+)
+
+
+def save_clauses(conn: Connection, doc: Document, items: list) -> None:
+    for c in items:
+        conn.execute(doc_clauses.insert().values(doc_key=doc.key, start=c.start, end=c.end,
+                                                 start_raw=c.start_raw, end_raw=c.end_raw))
+
+
+def clauses_of(conn: Connection, keys: list[str] | None = None) -> dict[str, dict]:
+    stmt = select(doc_clauses)
+    if keys is not None:
+        stmt = stmt.where(doc_clauses.c.doc_key.in_(keys))
+    return {r.doc_key: dict(r._mapping) for r in conn.execute(stmt)}
+
+
+def keep_version(conn: Connection, doc: Document, *, reason: str, sha256: str | None = None,
+                 source_path: str | None = None) -> int:
+    """Store a snapshot of ``doc`` (with its provisions) as a previous version; returns its id."""
+    provs = [{"cid": p.cid, "label": p.label, "heading": p.heading, "text": p.text, "raw": p.raw,
+              "seq": p.seq, "kind": p.kind} for p in doc.provisions]
+    res = conn.execute(doc_versions.insert().values(
+        doc_key=doc.key, source_path=source_path or doc.source_path, sha256=sha256, title=doc.title,
+        doc_number=doc.doc_number, date=doc.date, kept_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        reason=reason, provisions=provs))
+    return int(res.inserted_primary_key[0])
+
+
+def keep_replaced(conn: Connection, source_path: str, new_sha: str) -> list[int]:
+    """Before a changed file replaces its documents: keep each one's current provisions as a version."""
+    from . import documents as store_docs
+    old_sha = store_docs.source_sha(conn, source_path)
+    if old_sha is None or old_sha == new_sha:
+        return []
+    return [keep_version(conn, d, reason="reingest", sha256=old_sha, source_path=source_path)
+            for d in store_docs.documents_of_source(conn, source_path)]
+
+
+def versions_of(conn: Connection, doc_key: str) -> list[dict]:
+    """Kept versions of a document, oldest first (without provisions)."""
+    cols = [c for c in doc_versions.c if c.name != "provisions"]
+    return [dict(r._mapping) for r in conn.execute(
+        select(*cols).where(doc_versions.c.doc_key == doc_key).order_by(doc_versions.c.id))]
+
+
+def version(conn: Connection, version_id: int) -> dict | None:
+    r = conn.execute(select(doc_versions).where(doc_versions.c.id == version_id)).first()
+    return dict(r._mapping) if r else None
