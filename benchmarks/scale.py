@@ -88,15 +88,20 @@ def templates() -> list[tuple[str, str, tuple[str, str] | None, str | None]]:
     return keep
 
 
-def variant(tpl: tuple, k: int) -> str:
-    """Copy ``k`` of a template: its own 文号, title and dates."""
+def variant(tpl: tuple, k: int, copy: int | None = None) -> str:
+    """Copy ``k`` of a template (its ``copy``-th copy): its own 文号, title and dates.
+
+    文号 stay realistic (year 2015-2024, number 1-999: the parser rightly refuses a 6-digit
+    number), which keeps 9,990 distinct numbers per template — enough for 100,000 documents.
+    """
     _suffix, text, own, title = tpl
-    year = 2015 + k % 10
+    copy = k if copy is None else copy
+    year = 2015 + copy % 10
 
     def number(m: re.Match) -> str:
         if own is None or (m.group(2), m.group(4)) != tuple(own):
             return m.group(0)  # a reference to another document stays as it is
-        return f"{m.group(1)}{year}{m.group(3)}{int(m.group(4)) + 1000 * (k // 10 + 1)}号"
+        return f"{m.group(1)}{year}{m.group(3)}{(int(m.group(4)) + copy // 10) % 999 + 1}号"
 
     def date(m: re.Match) -> str:
         mon, day = int(m.group(2)), int(m.group(3))
@@ -116,7 +121,7 @@ def generate(n: int, out: Path) -> list[Path]:
         t = tpl[k % len(tpl)]
         f = out / f"{k // 1000:03d}" / f"doc{k:06d}{t[0]}"
         f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_text(variant(t, k), encoding="utf-8")
+        f.write_text(variant(t, k, k // len(tpl)), encoding="utf-8")
         files.append(f)
     return files
 

@@ -64,17 +64,18 @@ def ofd_lines(lines: list[str]) -> list[tuple[float, str]]:
     return printed
 
 
-def _text_object(oid: int, x_em: float, y: float, text: str) -> str:
-    deltas = " ".join(f"{_em(c) * SIZE:.2f}" for c in text[:-1])
-    w = sum(_em(c) for c in text) * SIZE
+def _text_object(oid: int, x_em: float, y: float, text: str, size: float = SIZE) -> str:
+    deltas = " ".join(f"{_em(c) * size:.2f}" for c in text[:-1])
+    w = sum(_em(c) for c in text) * size
     x = LEFT + x_em * SIZE
-    return (f'<ofd:TextObject ID="{oid}" Boundary="{x:.2f} {y:.2f} {w:.2f} {SIZE * 1.2:.2f}" Font="2" '
-            f'Size="{SIZE}"><ofd:FillColor Value="0 0 0"/><ofd:TextCode X="0" Y="{SIZE:.2f}"'
+    return (f'<ofd:TextObject ID="{oid}" Boundary="{x:.2f} {y:.2f} {w:.2f} {size * 1.2:.2f}" Font="2" '
+            f'Size="{size}"><ofd:FillColor Value="0 0 0"/><ofd:TextCode X="0" Y="{size:.2f}"'
             + (f' DeltaX="{deltas}"' if deltas else "") + f">{escape(text)}</ofd:TextCode></ofd:TextObject>")
 
 
-def to_ofd(lines: list[str], path: Path, *, split: int = 0, title: str = "") -> Path:
-    """Write ``lines`` as an OFD package; ``split`` > 0 cuts each printed line into runs of that many characters."""
+def to_ofd(lines: list[str], path: Path, *, split: int = 0, title: str = "", page_numbers: bool = False) -> Path:
+    """Write ``lines`` as an OFD package; ``split`` > 0 cuts each printed line into runs of that many
+    characters; ``page_numbers`` adds the GB/T 9704 folio "— n —" at the foot of every page."""
     printed = ofd_lines(lines)
     pages = [printed[i:i + PER_PAGE] for i in range(0, len(printed), PER_PAGE)]
     oid = 10
@@ -100,6 +101,10 @@ def to_ofd(lines: list[str], path: Path, *, split: int = 0, title: str = "") -> 
                     objs.append(_text_object(oid, x_em, y, run))
                     oid += 1
                     x_em += sum(_em(c) for c in run)
+            if page_numbers:  # GB/T 9704: "— 1 —" in 4号 (14 pt) below the text block
+                folio = f"— {i + 1} —"
+                objs.append(_text_object(oid, (PER_LINE - len(folio) * 0.9) / 2, 272.0, folio, size=4.9))
+                oid += 1
             z.writestr(f"Doc_0/Pages/Page_{i}/Content.xml",
                        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Content>'
                        f'<ofd:Layer ID="{oid}">{"".join(objs)}</ofd:Layer></ofd:Content></ofd:Page>')

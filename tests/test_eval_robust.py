@@ -78,3 +78,21 @@ def test_available_measures_by_gold_files(tmp_path):
     assert available(tmp_path) == []
     r = runner.invoke(app, ["eval", "all", "--gold", str(tmp_path), "--json"])
     assert r.exit_code == 1 and "no gold file" in str(r.exception)  # main() prints it as one line
+
+
+def test_all_goes_on_when_one_scorer_fails(monkeypatch, tmp_path):
+    """``eval all``: a scorer that crashes is named on stderr, the other measures still print."""
+    import zhengce.cli.evaluate as ev
+    from zhengce.eval.common import Score
+
+    def fake(name, gold, corpus):
+        if name == "documents":
+            raise RuntimeError("boom")
+        return Score(name, 1, {"recall": 1.0})
+
+    monkeypatch.setattr(ev, "available", lambda gold: ["documents", "tasks"])
+    monkeypatch.setattr(ev, "score", fake)
+    r = runner.invoke(app, ["eval", "all", "--gold", str(tmp_path), "--json"])
+    assert r.exit_code == 2
+    assert [json.loads(x)["measure"] for x in r.stdout.splitlines()] == ["tasks"]
+    assert "documents" in r.stderr and "RuntimeError: boom" in r.stderr

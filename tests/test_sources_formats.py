@@ -40,7 +40,7 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
     files["prose"].write_text("\n".join(PROSE) + "\n", encoding="utf-8")
     files["xlsx"] = to_xlsx(TASKS, tmp / "plan2.xlsx")
     files["docx"] = to_docx(TASKS, tmp / "plan2.docx")
-    files["ofd"] = to_ofd(PROSE, tmp / "plan4.ofd", split=7, title="西政办发〔2022〕4号")
+    files["ofd"] = to_ofd(PROSE, tmp / "plan4.ofd", split=7, title="西政办发〔2022〕4号", page_numbers=True)
     if soffice():
         files["xls"] = soffice_convert(files["xlsx"], "xls", tmp / "conv")
         files["doc"] = soffice_convert(files["docx"], "doc", tmp / "conv")
@@ -117,6 +117,12 @@ def test_ofd_lines_carry_their_page(rendered):
     assert next(ln.page for ln in src.lines if "西政办发〔2022〕4号" in ln.text) == 1
     last = PROSE[-1].strip() or next(x for x in reversed(PROSE) if x.strip())
     assert normalize(last)[-6:] in normalize("".join(ln.text for ln in src.lines if ln.page == max(pages)))
+    # the folio "— 3 —" at every page's foot is running furniture, dropped like a PDF's
+    assert not [ln.text for ln in src.lines if ln.text.startswith("—")]
+    # a line that runs to the text block's right edge is marked wrapped (the paragraph goes on)
+    opening = next(i for i, ln in enumerate(src.lines) if ln.text.startswith("经区政府同意"))
+    assert src.lines[opening].wrapped is True
+    assert next(ln for ln in src.lines if ln.text == "2022年5月29日").wrapped is False  # the signing date
 
 
 # -- refusals name the file and the reason --------------------------------------------------------

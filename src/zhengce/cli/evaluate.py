@@ -37,7 +37,14 @@ def eval_cmd(
             failed = failed or measure != "all"
             continue
         except ZhengceError as e:  # a bad gold file of one measure: say so, score the others
-            err_console.print(f"[red]错误:[/red] {name}: {e}", highlight=False)
+            err_console.print(f"[red]错误:[/red] {name}: {escape(str(e))}", highlight=False)
+            failed = True
+            continue
+        except Exception as e:  # a bug in one scorer must not hide the other measures' lines
+            if measure != "all":
+                raise
+            err_console.print(f"[red]错误:[/red] {name}: 评分失败 (scorer failed: {type(e).__name__}: "
+                              f"{escape(str(e))})", highlight=False)
             failed = True
             continue
         if as_json:

@@ -93,7 +93,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 @app.command()
 def docs(
-    source: str = typer.Option(None, help="Only documents from this file name."),
+    source: str = typer.Option(None, help="Only documents from this file name, or this path below the ingested folder."),
     issuer: str = typer.Option(None, help="Issuer contains this text."),
     doc_type: str = typer.Option(None, "--type", help="文种, e.g. 通知 方案 规划."),
     since: str = typer.Option(None, help="Signed on or after (YYYY-MM-DD)."),

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from ..extract.benefits.rule import BenefitRule, Condition
+from ..extract.benefits.rule import BenefitRule
+from .engine import unexpressed_words
 
 
 @dataclass
@@ -45,19 +46,12 @@ class Coverage:
 _NOT_A_PHRASE = ("原文未写明享受条件",)
 
 
-def unexpressed(c: Condition) -> list[str]:
-    """The words of every unexpressed condition in ``c`` (inside alternatives too)."""
-    if c.op == "unexpressed":
-        return [c.label]
-    return [w for alt in c.any_of or [] for sub in alt for w in unexpressed(sub)]
-
-
 def coverage(rules: list[BenefitRule], top: int = 20) -> Coverage:
     per_doc: dict[str, DocCoverage] = {}
     phrases: Counter[str] = Counter()
     computable = 0
     for r in rules:
-        words = [w for c in r.conditions for w in unexpressed(c)]
+        words = [w for c in r.conditions for w in unexpressed_words(c)]
         ok = not words
         computable += ok
         d = per_doc.setdefault(r.doc_key, DocCoverage(r.doc_number or r.doc_title, 0, 0))

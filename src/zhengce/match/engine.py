@@ -124,6 +124,7 @@ def explain(rule: BenefitRule, pop: Population, i: int = 0, cache: dict | None =
             else:
                 missing = [f"{f}（{vocab.get(f, {}).get('label', f)}）" for f in sorted(c.fields())
                            if f not in pop.cols or _unknown_at(pop.cols[f], i)]
+                missing += [f"无法由画像表达: {w}" for w in unexpressed_words(c)]
         label = c.label or f"{c.field} {c.op} {c.value}"
         fact = fact_at(pop, sorted(c.fields()), i) if c.fields() else "画像无此事实"
         checks.append(Check(label, _WORD[val], f"{label}: {_WORD[val]}", c.cid, missing, fact))
@@ -226,10 +227,18 @@ def checks_from(rs: RuleSet, j: int, truth_col: list[int], pop: Population, i: i
             else:
                 vocab = vocabulary()
                 missing = [f"{f}（{vocab.get(f, {}).get('label', f)}）" for f in missing_fields]
+                if val == 1:  # an alternative the vocabulary cannot state ("失智") left it open
+                    missing += [f"无法由画像表达: {w}" for w in unexpressed_words(c)]
             word = _WORD[val]
             chk = cache[key] = Check(label, word, f"{label}: {word}", c.cid, missing, fact)
         out.append(chk)
     return out
+
+
+def unexpressed_words(c: Condition) -> list[str]:
+    if c.op == "unexpressed":
+        return [c.label]
+    return [w for alt in c.any_of or [] for sub in alt for w in unexpressed_words(sub)]
 
 
 def fact_at(pop: Population, fields: list[str], i: int = 0) -> str:

@@ -28,12 +28,26 @@ KINDS: list[tuple[str, str, re.Pattern]] = [
 KIND_ZH = {k: zh for k, zh, _ in KINDS}
 
 
-def benefit_kind(grant_text: str) -> str:
-    """The kind of the benefit a granting clause gives: the kind word that stands first in it
-    ("免征进口关税…全额退还增值税" is an exemption), "" when no kind word stands in it."""
-    best, kind = len(grant_text) + 1, ""
+GRANT_VERB = re.compile(r"给予|予以|提供|享受|申请|发放")
+
+
+def _first_kind(text: str) -> str:
+    best, kind = len(text) + 1, ""
     for k, _zh, pat in KINDS:
-        m = pat.search(grant_text)
+        m = pat.search(text)
         if m and m.start() < best:
             best, kind = m.start(), k
+    return kind
+
+
+def benefit_kind(grant_text: str) -> str:
+    """The kind of the benefit a granting clause gives: the first kind word after the grant verb
+    ("对小微企业信用贷款…给予贴息支持" is an interest subsidy, not a loan), else the first in the
+    clause ("免征进口关税…全额退还增值税" is an exemption); a plain 补贴 on rent is rent support.
+    "" when no kind word stands in it."""
+    m = GRANT_VERB.search(grant_text)
+    kind = _first_kind(grant_text[m.end():]) if m else ""
+    kind = kind or _first_kind(grant_text)
+    if kind == "subsidy" and KINDS[[k for k, _, _ in KINDS].index("rent_support")][2].search(grant_text):
+        return "rent_support"
     return kind
