@@ -158,3 +158,15 @@ def test_same_answer_through_api_and_page(lib):
     assert body["ok"] and body["verdict"] == direct.verdict and body["text"] == direct.text
     assert body["conditions"] == direct.conditions
     assert direct.direct in page and "还需核实" in page
+
+
+def test_same_rules_on_both_stores(library):
+    # xicheng-gazette-2022.txt:2900 "18. 新增家庭养老照护床位500张" / :2904 "主要责任单位：区民政局";
+    # PostgreSQL answers through its own full-text path, with the same checks
+    library.ingest([corpus_file(XICHENG)])
+    a = ask(library, "西城区2022年计划新增多少张家庭养老照护床位？这件实事由哪个部门负责？", rewrite=False)
+    assert not a.abstained and "500张" in a.text and "区民政局" in a.text
+    b = ask(library, "西城区2023年计划新增多少张家庭养老照护床位？", rewrite=False)
+    assert b.abstained and "2023" in b.reason
+    c = ask(library, "我85岁，西城户口住在西城，能享受免费代换液化气罐服务吗？", rewrite=False)
+    assert c.verdict == "不可以"

@@ -214,6 +214,12 @@ def test_division_table(tmp_path, quote, lead, co, deadline, ongoing):
     ("商务部等有关部门按职责分工负责，2019年底前完成", ["商务部"], [], "2019年底前完成"),
     ("发展改革委、财政部负责，持续推进", ["发展改革委"], ["财政部"], "持续推进"),
     ("农业农村部、工业和信息化部牵头负责", ["农业农村部", "工业和信息化部"], [], None),  # content_5353308.htm p. 34
+    # collective units kept as such (issue 12 item 1)
+    ("各地区、各部门按职责分工负责", ["各地区、各部门"], [], None),
+    ("各省、自治区、直辖市人民政府负责", ["各省、自治区、直辖市人民政府"], [], None),
+    ("各有关部门和单位按职责分工负责", ["各有关部门和单位"], [], None),  # content_5345808.htm p. 24
+    # a marked lead makes the other listed units co units
+    ("发展改革委牵头，财政部、商务部等按职责分工负责", ["发展改革委"], ["财政部", "商务部"], None),
 ])
 def test_duty_parenthesis_under_convention(paren, lead, co, deadline):
     from zhengce.extract.tasks.prose import CONVENTION, compact, parse_duty

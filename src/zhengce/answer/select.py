@@ -26,7 +26,8 @@ MEMO_TEXTS = 20000
 ABSENT_WEIGHT = 1.5
 SINGLE_CHAR_WEIGHT = 0.0
 SPECIFIC_SHARE = 0.3  # sentence score: coverage vs what it states beyond the title
-STATES_BONUS = 0.2  # the sentence states a value of the asked kind
+STATES_BONUS = 0.2
+PAIR_BONUS = 0.2  # the question's adjacent words kept together in the sentence  # the sentence states a value of the asked kind
 BM25_PRIOR = 0.1
 RANK_PENALTY = 0.0005  # per BM25 rank: retrieval order breaks ties, it does not outvote the text
 # Fill-in forms in attachments ("XXX 等 XX 人…", "我单位符合…") repeat a provision's words but
@@ -71,6 +72,10 @@ class Scorer:
         # Only weighted terms count; their presence in a text is computed once per text (titles,
         # heading paths and provisions are shared by many sentences).
         self.weighted = [t for t in self.terms if self.idf.get(t, 0.0) > 0]
+        # Adjacent content words of the question ("企业开办" + "时间"): a sentence that keeps them
+        # together states the asked thing, not the same words scattered over other things.
+        cut = [w for w in self.seg.cut(question) if self.idf.get(w, 0.0) > 0 and len(w) >= 2]
+        self.pairs = [a + b for a, b in zip(cut, cut[1:], strict=False)]
         self._memo: dict[str, dict[str, float]] = {}
 
     def presence(self, text: str) -> dict[str, float]:
@@ -118,6 +123,12 @@ class Scorer:
                 cov *= 0.5
         return cov
 
+    def proximity(self, text: str) -> float:
+        """Share of the question's adjacent word pairs the text states as written."""
+        if not self.pairs:
+            return 0.0
+        return sum(1 for p in self.pairs if p in text) / len(self.pairs)
+
     def specific(self, text: str, context: str, path: str = "") -> float:
         """Coverage of the terms its document title does not already supply: within one
         document the title matches every provision, so these decide which one answers."""
@@ -164,6 +175,7 @@ def score_candidates(sc: Scorer, q: Question, hits: list[Hit]) -> tuple[list[Can
             states = bool(need and need.search(s))
             total = ((1 - SPECIFIC_SHARE) * cov + SPECIFIC_SHARE * own + intent_bonus(q, s)
                      + (STATES_BONUS if states else 0.0) + prior - RANK_PENALTY * rank
+                     + PAIR_BONUS * sc.proximity(s)
                      - (FORM_PENALTY if _FORM.search(s) else 0.0))
             out.append(Candidate(total, cov, states, s, h, path))
             best_by_hit[h.cid] = max(best_by_hit.get(h.cid, 0.0), total)

@@ -269,11 +269,18 @@ def build_blocks(lines: list[SourceLine], paragraphs: bool = False) -> list[Bloc
         elif cur is not None and style == "b" and cur.style == "b":
             join = True  # a title set in bold over several lines
         elif (prev_li is not None and prev_li.wrapped and not cur.table and not style
-              and cur_text[-1:] not in _TERMINAL and not _starts_block(t) and not P.ADDRESSEE.match(t)):
-            join = True  # the line ran to the page's right edge: the sentence goes on
-        elif (prev_li is not None and prev_li.wrapped is False and re.search("[，。；]", cur_text)
-              and cur_text[-1:] not in "，、"):
-            join = False  # prose whose line ends short of the edge: the paragraph ended there
+              and cur_text[-1:] not in _TERMINAL and not _starts_block(t) and not P.ADDRESSEE.match(t)
+              and not _UNITS_END.search(cur_text) and not (len(t) >= 6 and _opens_document(t, texts, idx))):
+            # The line ran to the page's right edge: the sentence goes on. Not past a closing
+            # "(牵头单位：…)" at the edge (the seeds printed by a word processor: the next line is
+            # the next document's title "北京市单用途预付卡管理条例"), nor into a title over a 文号 (a
+            # title's last fragment "通知" is no title of its own).
+            join = True
+        elif (prev_li is not None and prev_li.wrapped is False
+              and ((re.search("[，。；]", cur_text) and cur_text[-1:] not in "，、") or P.ATTACHMENT.match(cur_text))):
+            # Prose whose line ends short of the edge: the paragraph ended there. So does an
+            # attachment line ("附件 2：案例" over the next document's title, same print).
+            join = False
         else:
             # In a hard-wrapped file a short last line ends a prose paragraph (not a title's first line).
             short_last = bool(width and last_len < 0.7 * width and re.search("[，。；、：]", cur_text))

@@ -14,7 +14,6 @@ another process committed in between, whatever the busy timeout.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 

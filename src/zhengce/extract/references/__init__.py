@@ -18,7 +18,7 @@ from ...model import Document, Reference
 from ...store import documents as store_docs
 from ...text import normalize
 from ..docnum import number_key
-from .cues import AFTER, BEFORE, RELATION_LABELS, RELATIONS
+from .cues import AFTER, BEFORE, LIST_INTRO, PUBLISH, RELATION_LABELS, RELATIONS
 from .mentions import Mention, clauses, find_mentions, in_list, masked, sentence_end
 
 
@@ -41,23 +41,55 @@ def _after_cue(text: str) -> str | None:
     return None
 
 
-def _before_cue(prefix: str) -> str | None:
-    """The cue nearest before the mention (the last one in the clause prefix)."""
+def _before_cue(prefix: str) -> tuple[str, str] | None:
+    """The cue nearest before the mention (the last one in the clause prefix): (relation, word)."""
     best, best_pos = None, -1
     for rel, pat in BEFORE:
         for m in pat.finditer(prefix):
             if m.end() > best_pos:
-                best, best_pos = rel, m.end()
+                best, best_pos = (rel, m.group(0)), m.end()
     return best
 
 
-def relation_of(text: str, mask: str, group: list[Mention], clause: tuple[int, int]) -> str:
-    """The relation a list of mentions (one clause, only separators between them) stands in."""
-    after = mask[group[-1].end: sentence_end(mask, group[-1].end)]
+def relation_of(text: str, mask: str, group: list[Mention], clause: tuple[int, int]) -> tuple[str, str] | None:
+    """The relation a list of mentions (one clause, only separators between them) stands in, with the
+    cue word; None when no cue governs it (the caller falls back to a list intro, then ``cites``)."""
+    after = text[group[-1].end: sentence_end(mask, group[-1].end)]  # raw: "(试行),现印发你们" keeps its words
     rel = _after_cue(after)
     if rel:
-        return rel
-    return _before_cue(mask[clause[0]: group[0].start]) or "cites"
+        return rel, ""
+    return _before_cue(mask[clause[0]: group[0].start])
+
+
+def _intro_cue(text: str) -> str | None:
+    for rel, pat in LIST_INTRO:
+        if pat.search(text):
+            return rel
+    return None
+
+
+def _list_cues(doc: Document) -> dict[str, str]:
+    """cid → the relation a list intro gives it: an ancestor's heading/text ("附件：失效的…目录"), or the
+    sentence ending in "：" just before a run of mention-only items ("现决定废止下列文件：")."""
+    by_cid = {p.cid: p for p in doc.provisions}
+    out: dict[str, str] = {}
+    running: str | None = None
+    for p in sorted(doc.provisions, key=lambda q: q.seq):
+        text = p.text.strip()
+        if running and ("《" in text or "号" in text):
+            out[p.cid] = running
+        else:
+            running = None
+        if text.endswith((":", "：")):
+            running = _intro_cue(text[-60:]) or running
+        parent, guard = p.parent, 0
+        while parent and parent in by_cid and guard < 8 and p.cid not in out:
+            a = by_cid[parent]
+            rel = _intro_cue(f"{a.heading} {a.text[:80]}")
+            if rel:
+                out[p.cid] = rel
+            parent, guard = a.parent, guard + 1
+    return out
 
 
 def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
@@ -82,7 +114,9 @@ def _aliases(doc: Document) -> dict[str, Mention]:
 
 
 def _self_keys(doc: Document) -> set[str]:
-    return {normalize(t) for t in (doc.title, doc.short_title) if t}
+    """The document's own titles, with and without a trailing (试行)/(暂行)/(2021年修订)."""
+    keys = {normalize(t) for t in (doc.title, doc.short_title) if t}
+    return keys | {re.sub(r"\((?:试行|暂行|修订|\d{4}年修订)\)$", "", k) for k in keys}
 
 
 def extract_references(doc: Document) -> list[Reference]:
@@ -91,6 +125,7 @@ def extract_references(doc: Document) -> list[Reference]:
     aliases = _aliases(doc)
     own = _self_keys(doc)
     forwarding = "转发" in (doc.title or "")
+    inherited = _list_cues(doc) if any(w in doc.text for w in ("废止", "失效", "停止执行", "修改", "修订")) else {}
     for p in doc.provisions:
         text = p.text
         mentions = find_mentions(text)
@@ -101,9 +136,11 @@ def extract_references(doc: Document) -> list[Reference]:
         for clause in clauses(mask):
             inside = [m for m in mentions if clause[0] <= m.start < clause[1]]
             for group in _groups(text, inside):
-                rel = relation_of(text, mask, group, clause)
+                cue = relation_of(text, mask, group, clause)
+                rel = cue[0] if cue else inherited.get(p.cid, "cites")
+                published = bool(cue and PUBLISH.fullmatch(cue[1]))
                 for m in group:
-                    ref = _reference(doc, p.cid, text, m, rel, aliases, own, forwarding)
+                    ref = _reference(doc, p.cid, text, m, rel, aliases, own, forwarding, published)
                     if ref is None:
                         continue
                     key = (ref.title, ref.doc_number, ref.relation)
@@ -114,7 +151,7 @@ def extract_references(doc: Document) -> list[Reference]:
 
 
 def _reference(doc: Document, cid: str, text: str, m: Mention, rel: str, aliases: dict[str, Mention],
-               own: set[str], forwarding: bool) -> Reference | None:
+               own: set[str], forwarding: bool, published: bool = False) -> Reference | None:
     title, number, alias = m.title, m.number, None
     if title and not number and normalize(title) in aliases:  # 《管理办法》 declared by 以下简称
         full = aliases[normalize(title)]
@@ -123,6 +160,8 @@ def _reference(doc: Document, cid: str, text: str, m: Mention, rel: str, aliases
     if number and number == doc.doc_number:
         return None
     is_self = bool(title and normalize(title) in own) or text[max(0, m.start - 1): m.start] == "本"
+    if is_self and published:  # "现公布修订后的《…》", "现印发《…》"
+        rel = "issues"
     if is_self:
         if rel not in ("issues", "forwards"):
             return None  # "本《实施方案》", "《…规划》以…为根本遵循": the document speaks of itself

@@ -115,18 +115,24 @@ def parse_duty(s: str) -> Assignment:
     parts = [p for p in re.split(r"[;,。]", s) if p]
     while len(parts) > 1 and DEADLINE_PART.match(parts[-1]):
         out.deadline_raw = parts.pop() + ("," + out.deadline_raw if out.deadline_raw else "")
+    unmarked: list[str] = []
     for part in parts:
         part = re.sub(r"(按职责分工负责|按职责负责|分别负责|牵头负责|负责)$", lambda m: "牵头" if m.group(1) == "牵头负责" else "", part)
         if not part:
             continue
-        if part.endswith("配合"):
+        if part.endswith(("配合", "参与", "协助", "协同")):
             out.co += split_list(part[:-2])
             out.ranked = True
         elif part.endswith("牵头"):
             out.lead += split_list(part[:-2])
             out.ranked = True
         else:
-            out.lead += split_list(part)
+            unmarked += split_list(part)
+    # "A牵头，B、C按职责分工负责": once a lead is marked, the other listed units help
+    if out.lead:
+        out.co += [u for u in unmarked if u not in out.co]
+    else:
+        out.lead = unmarked
     return out
 
 
