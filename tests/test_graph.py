@@ -158,3 +158,20 @@ def test_graph_api_page_and_diff_page(tmp_path, original):
     diff = client.get("/diff", params={"a": "西教发〔2022〕6号@1", "b": "西教发〔2022〕6号"}).text
     assert "<ins>严格</ins>" in diff
     lib.engine.dispose()
+
+
+def test_search_filter_follows_a_later_repeal(tmp_path, original):
+    """The 时效性 facet of the earlier document changes when a later file repeals it (its source is re-indexed)."""
+    from zhengce.library import Library
+    from zhengce.search import search
+    a, b = tmp_path / "2022.txt", tmp_path / "2023.txt"
+    a.write_text(original, encoding="utf-8")
+    b.write_text(successor(original), encoding="utf-8")
+    lib = Library(url=f"sqlite:///{tmp_path}/s.db", data_dir=tmp_path)
+    lib.ingest([a])
+    assert search(lib, "审核", validity="已废止").total == 0
+    lib.ingest([b])
+    hits = search(lib, "审核", validity="已废止")
+    assert hits.total > 0 and {h.doc_key for h in hits.hits} == {"西教发〔2022〕6号"}
+    assert dict(search(lib, "审核").facets["validity"]) == {"已废止": hits.total, "现行有效": hits.total}
+    lib.engine.dispose()

@@ -82,15 +82,17 @@ class Scorer:
         """``has`` for every weighted term in ``text``, memoised."""
         p = self._memo.get(text)
         if p is None:
-            p = {t: self.has(t, text) for t in self.weighted}
+            has = self.has
+            p = {t: has(t, text) for t in self.weighted}
             if len(self._memo) < MEMO_TEXTS:
                 self._memo[text] = p
         return p
 
     def has(self, t: str, text: str) -> float:
         """1 when ``text`` states term ``t`` (any surface form), partial for its sub-words."""
-        if any(f in text for f in self.forms.get(t, [t])):
-            return 1.0
+        for f in self.forms.get(t) or (t,):
+            if f in text:
+                return 1.0
         subs = self.subs.get(t) or []
         if subs:
             found = sum(1 for s in subs if s in text)

@@ -29,11 +29,14 @@ def list_documents(
     until: dt.date | None = Query(None, description="成文日期不晚于 (YYYY-MM-DD)"),
     title: str | None = Query(None, max_length=200, description="标题包含此文本"),
     source: str | None = Query(None, max_length=255, description="来源文件名"),
+    validity: str | None = Query(None, max_length=8, description="时效性：现行有效/试行/已被修订/已废止/失效/尚未施行"),
     limit: int = Query(50, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> dict:
     docs = lib.documents(issuer=issuer, doc_type=doc_type, since=since, until=until, query=title,
                          source=source)
+    if validity:
+        docs = [d for d in docs if doc_summary(d)["validity"] == validity]
     page = docs[offset: offset + limit]
     return {"ok": True, "total": len(docs), "limit": limit, "offset": offset,
             "documents": [doc_summary(d) for d in page]}

@@ -126,6 +126,7 @@ def search_page(request: Request, lib: Library = Depends(get_library),
                 level: str | None = Query(None, max_length=2),
                 year: str | None = Query(None, max_length=4),
                 since: str | None = Query(None, max_length=10), until: str | None = Query(None, max_length=10),
+                validity: str | None = Query(None, max_length=8),
                 page: int = Query(1, ge=1, le=1000)):
     from ..api.search import search as api_search
     start = _date_param(since, "since")
@@ -137,11 +138,13 @@ def search_page(request: Request, lib: Library = Depends(get_library),
     if level and level not in ("市", "区"):
         raise InvalidInput("级别应为 市 或 区", field="level")
     result = None
-    if q.strip() or issuer or doc_type or year or doc_number or level or start or end:
+    if q.strip() or issuer or doc_type or year or doc_number or level or start or end or validity:
         result = api_search(lib, q, issuer=issuer or None, doc_type=doc_type or None, doc_number=doc_number or None,
-                            level=level or None, since=start, until=end, page=page, per_page=10)
+                            level=level or None, since=start, until=end, page=page, per_page=10,
+                            validity=validity or None)
     params = {"q": q, "issuer": issuer or "", "doc_type": doc_type or "", "year": year or "",
-              "doc_number": doc_number or "", "level": level or "", "since": since or "", "until": until or ""}
+              "doc_number": doc_number or "", "level": level or "", "since": since or "", "until": until or "",
+              "validity": validity or ""}
     return render(request, "search.html", title=f"检索：{q}" if q else "一网通查", result=result,
                   params=params, advanced=any(params[k] for k in ("doc_number", "level", "since", "until")))
 
