@@ -187,3 +187,19 @@ def test_trial_subtitle_stays_in_the_title(compilation):
     titles = [d.title for d in compilation]
     assert "北京市创新型绿色技术及示范应用项目征集遴选管理细则(试行)" in titles
     assert "关于做好技能人才薪酬激励相关工作的意见(试行)" in titles  # :5730, (试行) on the title's line
+
+
+def test_announcement_number_under_its_title():
+    # A 公告 numbered by year, as GUIDE §2 cites it ("国家税务总局公告2021年第30号"); its body sentence is
+    # the private-enterprise compilation's (lines 1345-1347) "落实财关税〔2021〕23号和国家税务总局2021年第18号公告要求".
+    [doc] = parse_text("国家税务总局关于落实支持综合保税区发展有关税收政策的公告\n\n国家税务总局公告2021年第30号\n\n"
+                       "为落实财关税〔2021〕23号和国家税务总局2021年第18号公告要求，现将有关事项公告如下：\n\n"
+                       "一、本公告自发布之日起施行。\n\n国家税务总局\n\n2021年11月18日")
+    assert (doc.doc_number, doc.issuers, doc.date) == ("国家税务总局公告2021年第30号", ["国家税务总局"],
+                                                       dt.date(2021, 11, 18))
+
+
+def test_approved_forwarding_names_its_issuer():
+    # 批转: what the forwarded report asks for ("请批转各地区、各部门贯彻执行", govcn content_5345291:66)
+    [tb] = build_blocks([SourceLine("国务院批转国家地震局关于1997年地震趋势和加强防震减灾工作意见报告的通知", 1)])
+    assert title_issuers(tb) == ["国务院"]

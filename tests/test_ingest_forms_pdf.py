@@ -164,3 +164,18 @@ def test_fresh_chromium_print(tmp_path):
     [doc] = parse_source(read_source(out))
     assert (doc.title, doc.doc_number, doc.date) == ("国务院办公厅关于黄金经济政策有关问题的复函", "国办函〔1996〕16号",
                                                      dt.date(1996, 2, 9))
+
+
+SEEDS = ROOT / "tests" / "data" / "seed-renderings" / "pdf"  # scripts/render_seeds.py (LibreOffice Writer)
+
+
+@pytest.mark.parametrize("name", ["beijing-gazette-2019-10", "beijing-gazette-2022-05"])
+def test_word_processor_print_splits_like_the_text(name):
+    from conftest import corpus_file
+
+    def fields(docs):
+        return [(d.title, d.doc_number, d.date, d.issuers) for d in docs]
+
+    from_pdf = parse_source(read_source(SEEDS / f"{name}.pdf"))
+    assert fields(from_pdf) == fields(parse_source(read_source(corpus_file(f"{name}.txt"))))
+    assert {li.page for li in read_source(SEEDS / f"{name}.pdf").lines} >= {1, 2, 3}

@@ -175,7 +175,8 @@ def _standalone(text: str, width: int | None, last_len: int) -> bool:
         return True
     if P.PUBLIC_NOTE.match(text) or re.fullmatch(r"\([^()]{1,30}\)", text):
         return True  # （此件公开发布） / (2018年—2020年) subtitle
-    if P.DOCNUM_LINE.match(text) or P.ORDER_HEAD.match(text) or P.ORDER_NUMBER.match(text):
+    if (P.DOCNUM_LINE.match(text) or P.ORDER_HEAD.match(text) or P.ORDER_NUMBER.match(text)
+            or P.ANNOUNCE_NUMBER.match(text)):
         return True  # a bare 文号 line; "中华人民共和国国务院令" / "第707号" (govcn content_5351177)
     if marker_of(text) and len(text) <= 40 and not re.search("[。；]", text):
         return True  # "一、总体要求", "(一)指导思想"
@@ -199,7 +200,7 @@ def _starts_block(text: str) -> bool:
         return True
     if P.DATE_CN_LINE.match(text) or P.EDITORIAL_NOTE.match(text):
         return True  # "一九九六年十一月五日" under a signature; "（本文有删减）" (govcn pages)
-    return bool(P.DOCNUM_LINE.match(text) or P.ORDER_NUMBER.match(text))
+    return bool(P.DOCNUM_LINE.match(text) or P.ORDER_NUMBER.match(text) or P.ANNOUNCE_NUMBER.match(text))
 
 
 def _opens_document(t: str, texts: list[str], idx: int) -> bool:

@@ -12,7 +12,7 @@ from .split import RawDocument, is_addressee, is_date_line, is_docnum_line
 
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ISSUER_SPLIT = re.compile(r"(?<=[局委厅府会室部院心办])(?=北京市|中共|国家|国务院|中国|共青团)")
-_TITLE_ISSUER = re.compile(r"^(.{2,80}?)(?:关于|印发|转发)")
+_TITLE_ISSUER = re.compile(r"^(.{2,80}?)(?:关于|印发|批转|转发)")
 _EFFECTIVE = re.compile(r"(自[^。；]{0,30}?(?:施行|实施|执行)|[^。；，]{0,20}之日起[^。；]{0,20}(?:施行|实施|执行))")
 _ORG_LINE = re.compile(r"^[\u4e00-\u9fff\s/]{3,60}$")
 
@@ -108,7 +108,7 @@ def read_metadata(rd: RawDocument) -> dict:
         title += below  # "…管理细则" / "(试行)": the subtitle is part of the title
     meta: dict = {"title": title, "short_title": None, "doc_number": None, "issuers": None, "date": None,
                   "addressees": [], "note": None, "effective": None}
-    m = re.search(r"(?:印发|转发|颁布|发布)\s*《(.+)》\s*的?(?:通知|决定)$", title)
+    m = re.search(r"(?:印发|批转|转发|颁布|发布)\s*《(.+)》\s*的?(?:通知|决定)$", title)
     # "国务院办公厅关于印发文化体制改革中…两个规定的通知" (govcn content_5352010) names the issued
     # texts without 《》.
     m = m or re.search(r"(?:关于)?印发([^《》]{4,})的(?:通知|决定)$", title)
@@ -177,4 +177,4 @@ def is_meta_block(b: Block) -> bool:
     """Blocks that are document furniture rather than provisions (文号, date, addressee, note)."""
     t = b.text
     return bool(is_docnum_line(t) or is_date_line(t) or is_addressee(t) or P.PUBLIC_NOTE.match(t)
-                or P.EDITORIAL_NOTE.match(t) or P.MONTH_LINE.match(t))
+                or P.EDITORIAL_NOTE.match(t) or P.MONTH_LINE.match(t) or P.ANNOUNCE_NUMBER.match(t))

@@ -21,7 +21,8 @@ _OPENING = re.compile(r"^(?:为|根据|按照|依据|经|现将|现就|近年来
                       r".{0,240}?(?:特制定|制定本|制定如下|制定以下|现提出|提出如下|提出以下|通知如下))")
 # What ends a document: an effective clause ("自印发之日起施行。") or a signing date.
 _DOC_END = re.compile(r"(?:施行|实施|执行|废止)。$")
-_ISSUE = re.compile(r"(?:印发|转发|颁布|发布)\s*《(.+)》\s*的?(?:通知|决定)$")
+# 批转 is the State Council's form for forwarding with approval ("国务院批转…意见的通知").
+_ISSUE = re.compile(r"(?:印发|批转|转发|颁布|发布)\s*《(.+)》\s*的?(?:通知|决定)$")
 
 
 @dataclass(slots=True)
@@ -79,8 +80,8 @@ def _confirmation(blocks: list[Block], i: int) -> str | None:
             return None
         if re.fullmatch(r"\([^()]{1,30}\)", t) or P.MONTH_LINE.match(t):
             continue  # (试行) / (2018年—2020年) subtitle, "2021 年 11 月"
-        if is_docnum_line(t):
-            return "docnum"
+        if is_docnum_line(t) or P.ANNOUNCE_NUMBER.match(t):
+            return "docnum"  # 京政发〔2021〕34号; a 公告's "2021年第30号"
         if is_addressee(t):
             return "addressee"
         if is_date_line(t):
@@ -96,7 +97,7 @@ def _confirmation(blocks: list[Block], i: int) -> str | None:
 
 
 def _issuer_prefixed(title: str) -> bool:
-    m = re.match(r"^(.{2,80}?)(?:关于|印发|转发|贯彻)", title)
+    m = re.match(r"^(.{2,80}?)(?:关于|印发|批转|转发|贯彻)", title)
     return bool(m and (P.ORG_END.search(m.group(1)) or re.fullmatch(r"(北京市|[\u4e00-\u9fff]{2,6}[省市区县])", m.group(1))))
 
 
@@ -119,7 +120,7 @@ def _continues(doc: RawDocument, title: Block) -> bool:
 # A preamble sentence that issues texts: "现将《国家职业教育改革实施方案》印发给你们" (govcn
 # content_5365341), "《A》和《B》已经国务院同意，现印发给你们" (content_5352010: the two 规定 are one
 # document with the notice), "现转发给你们" (content_5345291), "现公布修订后的《…条例》" (content_5351177).
-_ISSUING = re.compile(r"现(?:将|予)?(?:印发|转发|公布|发布|颁布)|(?:印发|转发|公布|发布)给你们|现予(?:印发|公布|发布)")
+_ISSUING = re.compile(r"现(?:将|予)?(?:印发|批转|转发|公布|发布|颁布)|(?:印发|批转|转发|公布|发布)给你们|现予(?:印发|公布|发布)")
 _QUOTED = re.compile(r"《([^《》]{4,80})》")
 
 

@@ -123,8 +123,9 @@ def match_rules(rules: list[BenefitRule], profile: dict) -> MatchResult:
     if rs.summaries is None:
         rs.summaries = [summary(r) for r in rules]
     items = []
+    facts: dict = {}
     for j in range(len(rules)):
-        checks = checks_from(rs, j, col, pop)
+        checks = checks_from(rs, j, col, pop, facts_memo=facts)
         verdict = VERDICTS[vlist[j]]
         items.append(MatchItem(
             rs.summaries[j], verdict, VERDICT_ZH[verdict], [c.reason for c in checks],

@@ -64,7 +64,10 @@ def _evaluate(c: Condition, pop: Population, cache: dict | None) -> np.ndarray:
             hit_cats = np.array([any(x in cat for x in subs) for cat in col.cats] + [False], dtype=bool)
             return _tv(hit_cats[np.where(codes < 0, len(col.cats), codes)], unknown)
         if op in ("in", "not_in"):
-            hit = np.isin(codes, [col.code(x) for x in v])
+            # a lookup table over the categories (np.isin sorts; this is one gather, also for n = 1)
+            lut = np.zeros(len(col.cats) + 1, dtype=bool)
+            lut[[c for c in (col.code(x) for x in v) if c >= 0]] = True
+            hit = lut[np.where(codes < 0, len(col.cats), codes)]
             return _tv(hit if op == "in" else ~hit, unknown)
     elif col.type == "num":
         x, unknown = col.values, np.isnan(col.values)
@@ -171,7 +174,7 @@ class RuleSet:
             self.offsets.append(len(flat))
             flat.extend(ids or [-1])  # -1: the always-true row appended in ``truth``
         self.flat = np.array(flat, dtype=np.int64)
-        self.fields = [sorted(c.fields()) for c in self.conditions]
+        self.fields = [tuple(sorted(c.fields())) for c in self.conditions]
         self.checks: dict[tuple, Check] = {}
         self.summaries: list | None = None  # filled by zhengce.match.match_rules
 
@@ -204,19 +207,25 @@ def compiled(rules: list[BenefitRule]) -> RuleSet:
     return rs
 
 
-def checks_from(rs: RuleSet, j: int, truth_col: list[int], pop: Population, i: int = 0) -> list[Check]:
+def checks_from(rs: RuleSet, j: int, truth_col: list[int], pop: Population, i: int = 0,
+                facts_memo: dict | None = None) -> list[Check]:
     """``explain`` from an already computed truth column (a list of ints; no re-evaluation).
 
-    Checks are immutable and reused across calls: one per (rule, condition, value, missing facts).
+    Checks are immutable and reused across calls: one per (rule, condition, value, missing facts,
+    fact). ``facts_memo`` (one dict per profile) reads each set of fields from the profile once.
     """
     out = []
     cache = rs.checks
+    facts = facts_memo if facts_memo is not None else {}
     for pos, k in enumerate(rs.members[j]):
         val = truth_col[k]
+        fields = rs.fields[k]
         missing_fields: tuple[str, ...] = ()
         if val == 1:
-            missing_fields = tuple(f for f in rs.fields[k] if f not in pop.cols or _unknown_at(pop.cols[f], i))
-        fact = fact_at(pop, rs.fields[k], i) if rs.fields[k] else "画像无此事实"
+            missing_fields = tuple(f for f in fields if f not in pop.cols or _unknown_at(pop.cols[f], i))
+        fact = facts.get(fields)
+        if fact is None:
+            fact = facts[fields] = fact_at(pop, list(fields), i) if fields else "画像无此事实"
         key = (j, pos, val, missing_fields, fact)
         chk = cache.get(key)
         if chk is None:
