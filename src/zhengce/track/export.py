@@ -26,6 +26,27 @@ def rows(views: list[TaskView]) -> list[list[str]]:
     return out
 
 
+def write_task_sheet(ws, views: list[TaskView]) -> None:
+    """Append the 督查 columns and one row per task to an openpyxl sheet, formatted for print.
+
+    The export and the monthly report's per-document sheets share it, so both read alike;
+    rows already on the sheet (a title line) stay above the header.
+    """
+    from openpyxl.styles import Alignment, Font
+    ws.append(COLUMNS)
+    header = ws.max_row
+    for c in ws[header]:
+        c.font = Font(bold=True)
+    for r in rows(views):
+        ws.append(r)
+    for col, width in zip("ABCDEFGH", (6, 60, 24, 24, 18, 8, 30, 30), strict=True):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=header + 1):
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = f"A{header + 1}"
+
+
 def export_tasks(views: list[TaskView], path: str | Path) -> Path:
     """Write ``views`` to ``path``; the format follows the suffix (.xlsx or .csv)."""
     path = Path(path)
@@ -38,21 +59,10 @@ def export_tasks(views: list[TaskView], path: str | Path) -> Path:
         return path
     if suffix == ".xlsx":
         from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font
         wb = Workbook()
         ws = wb.active
         ws.title = "任务台账"
-        ws.append(COLUMNS)
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        for r in rows(views):
-            ws.append(r)
-        for col, width in zip("ABCDEFGH", (6, 60, 24, 24, 18, 8, 30, 30), strict=True):
-            ws.column_dimensions[col].width = width
-        for row in ws.iter_rows(min_row=2):
-            for c in row:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
+        write_task_sheet(ws, views)
         wb.save(path)
         return path
     raise InvalidInput(f"{path}: 只支持 .xlsx 或 .csv", field="path")

@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from ..errors import InvalidInput
 from ..store import tasks as T
-from .export import COLUMNS, rows
+from .export import write_task_sheet
 from .service import list_tasks, summary, today
 from .types import DUE_SOON_DAYS, OVERDUE, STATUSES, Summary, TaskEvent, TaskView
 
@@ -98,7 +98,7 @@ def write_report(report: Report, path: str | Path) -> Path:
     """Write the workbook to ``path`` (.xlsx)."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, PieChart, Reference
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
@@ -159,17 +159,7 @@ def write_report(report: Report, path: str | Path) -> Path:
         d = wb.create_sheet(_sheet_title(label, taken))
         d.append([views[0].doc_title or label])
         d["A1"].font = Font(bold=True)
-        d.append(COLUMNS)
-        for c in d[2]:
-            c.font = Font(bold=True)
-        for r in rows(views):
-            d.append(r)
-        for col, width in zip("ABCDEFGH", (6, 60, 24, 24, 18, 8, 30, 30), strict=True):
-            d.column_dimensions[col].width = width
-        for row in d.iter_rows(min_row=3):
-            for c in row:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-        d.freeze_panes = "A3"
+        write_task_sheet(d, views)
 
     chg = wb.create_sheet("变化")
     chg.append(["时间", "任务", "操作人", "变化", "原值", "新值", "说明"])
