@@ -34,6 +34,17 @@ def test_nested_markers_build_the_path(docs):
     assert "在更\n\n大范围" in item.raw  # the raw copy is untouched
 
 
+def test_an_article_ending_in_a_colon_keeps_its_items(docs):
+    # xicheng-gazette-2022.txt:3321 "第三条 本办法所称的…是指下列具有北京市户籍的老年人：" then (一)…(四):
+    # a numbered provision ending in "：" is not a 主送机关 line, and its items stay under it.
+    d = docs["西民发〔2022〕3号"]
+    art = _prov(d, "西民发〔2022〕3号/第一章/第三条")
+    assert "具有北京市户籍的老年人" in art.text and art.line_start == 3321
+    item = _prov(d, "西民发〔2022〕3号/第一章/第三条/(一)")
+    assert item.parent == art.cid and "城乡特困老年人" in item.text
+    assert not any(p.cid.startswith("西民发〔2022〕3号/第一章/第二条/(") for p in d.provisions)
+
+
 def test_decimal_outline_of_an_emergency_plan(docs):
     d = docs["西政发〔2022〕2号"]
     cids = {p.cid for p in d.provisions}

@@ -62,7 +62,14 @@ def is_date_line(text: str) -> bool:
 
 
 def is_addressee(text: str) -> bool:
-    return bool(P.ADDRESSEE.match(text) and P.ADDRESSEE_WORDS.search(text)) and len(text) <= 120
+    """A 主送机关 line ("各区人民政府，市政府各委、办、局：").
+
+    A numbered provision that ends in "：" before its items is never one, whatever words it holds:
+    "第三条 本办法所称的…是指下列具有北京市户籍的老年人：" (xicheng-gazette-2022.txt:3321) was
+    taken as an addressee and dropped from the outline, its items falling under 第二条.
+    """
+    return (bool(P.ADDRESSEE.match(text) and P.ADDRESSEE_WORDS.search(text)) and len(text) <= 120
+            and marker_of(text) is None)
 
 
 def _confirmation(blocks: list[Block], i: int) -> str | None:
