@@ -128,21 +128,8 @@ def reconcile(doc: Document, found: dict, meta: dict[str, str]) -> None:
             src["title"] = BLOCK
         elif title_key(title) != title_key(doc.title):
             doc.notes.append(f"标题：正文为“{doc.title}”，信息公开栏为“{title}”，以正文为准")
-    number = block_doc_number(meta.get("doc_number"))
-    if number:
-        if doc.doc_number is None:
-            doc.doc_number = number
-            src["doc_number"] = BLOCK
-        elif doc.doc_number != number:
-            doc.notes.append(f"发文字号：正文为 {doc.doc_number}，信息公开栏为 {number}，以正文为准")
-    date = block_date(meta.get("date"))
-    if date:
-        if doc.date is None:
-            doc.date = date
-            src["date"] = BLOCK
-        elif doc.date != date:
-            doc.notes.append(f"成文日期：正文落款为 {doc.date.isoformat()}，信息公开栏为 {date.isoformat()}，"
-                             "以正文落款为准")
+    _fill_or_note(doc, "doc_number", block_doc_number(meta.get("doc_number")), "发文字号", "正文")
+    _fill_or_note(doc, "date", block_date(meta.get("date")), "成文日期", "正文落款")
     issuers = block_issuers(meta.get("issuers"))
     if issuers:
         _reconcile_issuers(doc, issuers)
@@ -156,6 +143,20 @@ def reconcile(doc: Document, found: dict, meta: dict[str, str]) -> None:
     if meta.get("index_no"):
         doc.index_no = meta["index_no"]
         src["index_no"] = BLOCK
+
+
+def _fill_or_note(doc: Document, name: str, value, label: str, body: str) -> None:
+    """The body's value wins; the block fills a field the body lacks and a disagreement is noted."""
+    if value is None:
+        return
+    current = getattr(doc, name)
+    if current is None:
+        setattr(doc, name, value)
+        doc.field_sources[name] = BLOCK
+    elif current != value:
+        def show(v) -> str:
+            return v.isoformat() if hasattr(v, "isoformat") else str(v)
+        doc.notes.append(f"{label}：{body}为 {show(current)}，信息公开栏为 {show(value)}，以{body}为准")
 
 
 def _reconcile_issuers(doc: Document, issuers: list[str]) -> None:
