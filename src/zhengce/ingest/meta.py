@@ -173,8 +173,12 @@ def level_and_district(issuers: list[str] | None, doc_number: str | None, title:
     return None, None
 
 
-def is_meta_block(b: Block) -> bool:
-    """Blocks that are document furniture rather than provisions (文号, date, addressee, note)."""
+def is_meta_block(b: Block, *, addressee: bool = True) -> bool:
+    """Blocks that are document furniture rather than provisions (文号, date, addressee, note).
+
+    ``addressee=False`` once the numbered body has begun: there a line ending in "：" that names a
+    body ("本办法所称…是指下列…：") is text leading its items, not a 主送机关.
+    """
     t = b.text
-    return bool(is_docnum_line(t) or is_date_line(t) or is_addressee(t) or P.PUBLIC_NOTE.match(t)
+    return bool(is_docnum_line(t) or is_date_line(t) or (addressee and is_addressee(t)) or P.PUBLIC_NOTE.match(t)
                 or P.EDITORIAL_NOTE.match(t) or P.MONTH_LINE.match(t) or P.ANNOUNCE_NUMBER.match(t))

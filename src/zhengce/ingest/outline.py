@@ -121,9 +121,10 @@ def build_outline(doc_key: str, blocks: list[Block], title_index: int) -> list[P
     tree = _Tree(doc_key)
     i = 0
     n = len(blocks)
+    numbered = False  # a 主送机关 line stands before the numbered body, never inside it
     while i < n:
         b = blocks[i]
-        if i == title_index or is_meta_block(b):
+        if i == title_index or is_meta_block(b, addressee=not numbered):
             i += 1
             continue
         if b.table:
@@ -136,6 +137,7 @@ def build_outline(doc_key: str, blocks: list[Block], title_index: int) -> list[P
         mk = marker_of(b.text)
         if mk:
             tree.numbered(b, mk[0], mk[1], mk[2])
+            numbered = True
         else:
             tree.paragraph(b)
         i += 1

@@ -55,25 +55,6 @@ def defined_terms(doc: Document) -> dict[str, tuple]:
                 items = [x for x in re.split(r"(?=[（(][一二三四五六七八九十]+[)）])", tail) if x.strip("；。 ")]
                 items += [c for c in children.get(p.cid, []) if ITEM_MARK.match(c)]
             out.setdefault(m.group(1), (p, head, [ITEM_MARK.sub("", i).rstrip("；。") for i in items]))
-    # a definition line the outline did not keep as a provision (its items hang under the previous
-    # article): read it from the document text, its items from the lines that follow
-    lines = [work_text(x) for x in (doc.text or "").splitlines() if x.strip()]
-    for i, line in enumerate(lines):
-        if "所称" not in line:
-            continue
-        for m in DEFINITION.finditer(line):
-            if m.group(1) in out or m.group(3) != "：":
-                continue
-            items = []
-            for nxt in lines[i + 1:]:
-                if not ITEM_MARK.match(nxt):
-                    break
-                items.append(ITEM_MARK.sub("", nxt).rstrip("；。"))
-            owner = next((q for q in doc.provisions if items and work_text(q.text).endswith(items[0] + "；")), None)
-            if owner is None:
-                owner = next((q for q in doc.provisions if items and items[0] in work_text(q.text)), None)
-            if owner is not None:
-                out[m.group(1)] = (owner, m.group(2), items)
     return out
 
 
