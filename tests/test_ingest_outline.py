@@ -45,6 +45,13 @@ def test_an_article_ending_in_a_colon_keeps_its_items(docs):
     assert not any(p.cid.startswith("西民发〔2022〕3号/第一章/第二条/(") for p in d.provisions)
 
 
+def test_a_condition_lead_inside_the_body_is_text_not_an_addressee(docs):
+    # xicheng-gazette-2022.txt 西教发〔2022〕5号 三、(二) 1.: "申请在西城区升入初中的适龄少年，需满足下列条件之一："
+    # ends in "：" and names a 区 like a 主送机关 line, but stands inside the numbered body.
+    d = docs["西教发〔2022〕5号"]
+    assert any(p.text.startswith("申请在西城区升入初中的适龄少年，需满足下列条件之一") for p in d.provisions)
+
+
 def test_decimal_outline_of_an_emergency_plan(docs):
     d = docs["西政发〔2022〕2号"]
     cids = {p.cid for p in d.provisions}
