@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ...model import Document
+from ..literals import guarded
 from .amounts import parse_amount, row_amount, to_yuan
 from .conditions import (
     enterprise_conditions,
@@ -53,18 +54,21 @@ TRIGGER = re.compile(r"(上市|挂牌|建设|投资|引进|购买|购置|租赁|
 
 # "不低于…元" is a floor; "平均工资的70%": a rate kept with what it applies to (xicheng-gazette-2022.txt:4203)
 FLOOR = re.compile(r"不低于(\d+(?:\.\d+)?)(万|亿|千)?元")
-RATE_BASE = re.compile(r"(?:按照?|为)?([\u4e00-\u9fff]{2,30}?)的?\d+(?:\.\d+)?[%％]")
+RATE_BASE = guarded(r"(?:按照?|为)?([\u4e00-\u9fff]{2,30}?)的?\d+(?:\.\d+)?[%％]")
 
 
 # cheap literal test before any per-provision work (most documents grant nothing)
 PREFILTER = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|无偿|减免|免收|免征|减半|支持|优惠|服务|扣除|退税|"
                        r"返还|退还|贷款|担保|优先|免予|减按")
 # a grade an organisation must hold (xicheng-gazette-2022.txt 西民发〔2022〕8号 第三章: 星级评定为二星级及以上)
-ORG_GRADE = re.compile(r"[^，。；、]{0,12}(星级|等级)[^，。；]{0,8}(及以上|以上)")
+ORG_GRADE = guarded(r"[^，。；、]{0,12}(星级|等级)[^，。；]{0,8}(及以上|以上)")
 BOTH_KINDS = re.compile(r"企业、[^，。；]{0,10}(协会|商会|机构|社会组织)|(协会|商会|机构|社会组织)、[^，。；]{0,10}企业")
 ORG_IN = re.compile(r"驿站|机构|协会|商会|社会组织|医院|幼儿园")
 # Person benefits earned by an act the profile does not record (西人社发〔2022〕8号 "取得《创业合格证书》").
 PERSON_TRIGGER = re.compile(r"(取得|获得|参加|通过|实现|签订|缴纳|招用|吸纳|创业|入住|购买|租赁|培训|接受|发生|赡养|没有自有住房)")
+
+
+KIND_ORDER = ("person", "enterprise", "organization")
 
 
 def _phrase(text: str, m: re.Match) -> str:
@@ -126,8 +130,9 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
     subjects = [subject_of(u.text) for u in units]
     kinds = [beneficiary_of(s, u.text) for s, u in zip(subjects, units, strict=True)]
     said = [k for k in kinds if k]
-    # an item that does not name its recipient gets the document's usual one
-    default = max(set(said), key=said.count) if said else (
+    # an item that does not name its recipient gets the document's usual one; a tie goes to the first
+    # of KIND_ORDER (max over a set broke ties by string hash, so the answer changed between runs)
+    default = max(KIND_ORDER, key=said.count) if said else (
         "enterprise" if "企业" in (doc.short_title or doc.title) or doc.text.count("企业") > 5 else "person")
     # in a document on 个人所得税 the 纳税人 is a person (国发〔2018〕41号 专项附加扣除), elsewhere a firm
     personal_tax = "个人所得税" in f"{doc.title}{doc.short_title or ''}" or doc.text.count("个人所得税") > 3

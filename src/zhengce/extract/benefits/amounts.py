@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 
+from ..literals import guarded
 from .rule import Amount
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9, "十": 10, "百": 100, "千": 1000}
 NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
-MONEY = re.compile(NUM + r"\s*(万|亿|千)?\s*元")
+# behind the test for "元": led by a number class, the pattern is tried at every position
+MONEY = guarded(NUM + r"\s*(万|亿|千)?\s*元")
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 # Amounts that are conditions, not grants (corpus: "单笔10万元（含）以下的交易", "营业额10万元以上").
 THRESHOLD_BEFORE = re.compile(r"((?<![不得])超过|达到|突破|安排|设立|投入|上限|下限|提高到|提高至|降低到|降至|从|收入|投资额?|净资产|营业额|交易|贷款|规模|融资|单笔|产值|营收)[^，。；]{0,4}$")

@@ -19,7 +19,8 @@ from .rule import Condition
 from .units import work_text
 
 DEFINITION = re.compile(r"所称的?([\u4e00-\u9fff]{2,16}?)(?:是指|指)([^。：]+)([。：]|$)")
-GRANT_VERB = re.compile(r"(研发)?费用加计|给予|予以|提供|发放|可申请|申请|享受|免费|无偿|免收|免征|奖励|补贴|补助|资助|贴息|减半|扣除")
+# "研发费用加计|费用加计" is "(研发)?费用加计" with a plain first character (see units.GRANT_WORD)
+GRANT_VERB = re.compile(r"研发费用加计|费用加计|给予|予以|提供|发放|可申请|申请|享受|免费|无偿|免收|免征|奖励|补贴|补助|资助|贴息|减半|扣除")
 ITEM_MARK = re.compile(r"^[（(][一二三四五六七八九十\d]+[)）]|^\d+[.．、]|^[一二三四五六七八九十]+、")
 
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 
 from ...model import Document
+from ..literals import guarded
 from .amounts import money_spans, to_yuan
 
 FIG = r"\d+(?:\.\d+)?\s*(?:万|亿|千)?元"
-PARALLEL = re.compile(r"([^，。；]{2,60}?)(?:的)?[，,]?[^，。；]{0,12}?分别按照?(?:每人|每家|每年|每月)?((?:" + FIG + r"[、和或]){1,5}" + FIG + ")")
-SCHEDULE = re.compile(r"(依次|逐年|分别)按照?[^，。；]{0,6}?((?:" + FIG + r"[、和]){1,5}" + FIG + ")")
-INTRO = re.compile(r"(以下|下列|如下)[^，。；：]{0,8}(标准|档次|规定)?[^，。；：]{0,10}[：:]$")
+PARALLEL = guarded(r"([^，。；]{2,60}?)(?:的)?[，,]?[^，。；]{0,12}?分别按照?(?:每人|每家|每年|每月)?((?:" + FIG + r"[、和或]){1,5}" + FIG + ")")
+SCHEDULE = guarded(r"(依次|逐年|分别)按照?[^，。；]{0,6}?((?:" + FIG + r"[、和]){1,5}" + FIG + ")")
+INTRO = guarded(r"(以下|下列|如下)[^，。；：]{0,8}(标准|档次|规定)?[^，。；：]{0,10}[：:]$")
 ITEM = re.compile(r"^[（(][一二三四五六七八九十\d]+[)）]|^\d+[.．、]")
 CN_ORD = "一二三四五六七八九十"
 

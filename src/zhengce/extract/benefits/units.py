@@ -31,10 +31,13 @@ def work_text(s: str) -> str:
     return normalize(s).translate(_PUNCT)
 
 
+# Every alternative starts with a plain character, so the regex engine skips ahead to the next
+# character that can start one instead of trying all of them at every position ("返(?<!应返)还"
+# is "(?<!应)返还", "给予…支持|予以…支持" is "(给予|予以)…支持").
 GRANT_WORD = re.compile(r"补贴|补助|奖励|资助|津贴|贴息|奖补|免费|无偿享受|减免|免收|免征|减半征收|资金支持|"
                         r"享受[^，。；]{0,12}(优惠|居民价格)|加计扣除|定额扣除|据实扣除|税前扣除|即征即退|退还增值税|"
-                        r"全额退还|退税|免予缴纳|减按[^，。；]{0,6}征收|(?<!应)返还|担保贷款|担保支持|低费率|失业保险金|"
-                        r"(给予|予以)[^，。；]{0,15}支持|最高支持|一次性支持|优先(办理|安排|录用|入学|入住|享受|配租|推荐)")
+                        r"全额退还|退税|免予缴纳|减按[^，。；]{0,6}征收|返(?<!应返)还|担保贷款|担保支持|低费率|失业保险金|"
+                        r"给予[^，。；]{0,15}支持|予以[^，。；]{0,15}支持|最高支持|一次性支持|优先(办理|安排|录用|入学|入住|享受|配租|推荐)")
 # "对小微企业信用贷款和知识产权质押融资给予贴息支持", "给予一次性奖励": a grant without a figure.
 GRANT_NO_FIGURE = re.compile(r"(给予|予以|享受|发放|可(?:在[^，。；]{0,10})?申请)[^，。；]{0,16}(补贴|补助|奖励|资助|贴息|津贴|奖补|资金支持|减免|优惠|"
                              r"居民价格)")
@@ -68,20 +71,22 @@ class Unit:
 
 
 MARKER = re.compile(r"(?=第[一二三四五六七八九十百]+条)|(?=（[一二三四五六七八九十]+）)|(?=[一二三四五六七八九十]+、)")
+SENTENCE_CUT = re.compile(r"(?<=[。；])|，(?=同时(?:" + ENTERPRISE_NOUN + "|" + ORG_NOUN + "|" + PERSON_NOUN
+                          + r")[^，。；]{0,4}可)")
+SEGMENT_CUT = re.compile(r"(?<=[。；：])" + MARKER.pattern)
 
 
 def sentences(text: str) -> list[str]:
     """Sentences (。；), and a sentence cut before "，同时X可…" where a second recipient claims a
     second grant (xicheng-gazette-2022.txt:4582 人才服务奖励 / 人才引进补贴)."""
-    parts = re.split(r"(?<=[。；])|，(?=同时(?:" + ENTERPRISE_NOUN + "|" + ORG_NOUN + "|" + PERSON_NOUN + r")[^，。；]{0,4}可)",
-                     text)
+    parts = SENTENCE_CUT.split(text)
     return [p for p in parts if p]
 
 
 def segments(text: str) -> list[list[str]]:
     """Sentences grouped by numbered item, for provisions that run several items together."""
     out = []
-    for seg in re.split(r"(?<=[。；：])" + MARKER.pattern, text):
+    for seg in SEGMENT_CUT.split(text):
         if seg:
             out.append(sentences(seg))
     return out
@@ -141,11 +146,12 @@ def find_units(doc: Document) -> list[Unit]:
             continue
         t = work_text(p.text)
         before, prev_text = prev_text, p.text
+        granting = GRANT_WORD.search(t) is not None
         service = SERVICE.search(t)
-        if service and rows and not GRANT_WORD.search(t) and service_row(service.group(2), rows, strict=True):
+        if service and rows and not granting and service_row(service.group(2), rows, strict=True):
             units.append(Unit(p, 0, t, p.text))
             continue
-        if not GRANT_WORD.search(t):
+        if not granting:
             continue
         groups: list[tuple[list[str], list[str]]] = []  # (lead sentences, grant sentences)
         for seg in segments(t):

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from ...errors import InvalidInput
+from ..literals import LiteralIndex
 from .rule import OPERATORS, Condition
 
 ENTERPRISE_FIELDS = ("listing", "certifications", "size", "zones", "ownership", "taxpayer", "industries")
@@ -65,21 +66,32 @@ def phrases() -> tuple[Phrase, ...]:
     return tuple(out)
 
 
-def vocab_matches(text: str, fields: tuple[str, ...]) -> list[tuple[int, int, Phrase]]:
+@cache
+def _family(fields: tuple[str, ...]) -> tuple[tuple[Phrase, ...], LiteralIndex]:
+    """The phrases of ``fields`` in table order, with one automaton over the words each needs."""
+    chosen = tuple(ph for ph in phrases() if ph.field in fields)
+    return chosen, LiteralIndex([ph.pattern for ph in chosen])
+
+
+@lru_cache(maxsize=1 << 14)
+def vocab_matches(text: str, fields: tuple[str, ...]) -> tuple[tuple[int, int, Phrase], ...]:
     """Every phrase of ``fields`` in ``text`` as (start, end, phrase), earlier table lines first,
-    no two overlapping."""
+    no two overlapping.
+
+    Only the phrases whose required words occur in ``text`` are run (most texts hold none), and the
+    answer is cached: a benefit's subject and grant clause are read for several fields."""
+    chosen, index = _family(fields)
     taken = [False] * len(text)
     out = []
-    for ph in phrases():
-        if ph.field not in fields:
-            continue
+    for i in index.candidates(text):
+        ph = chosen[i]
         for m in ph.pattern.finditer(text):
             if m.end() == m.start() or any(taken[m.start():m.end()]):
                 continue
-            for i in range(m.start(), m.end()):
-                taken[i] = True
+            for j in range(m.start(), m.end()):
+                taken[j] = True
             out.append((m.start(), m.end(), ph))
-    return sorted(out, key=lambda t: t[0])
+    return tuple(sorted(out, key=lambda t: t[0]))
 
 
 def _condition(field: str, ph: Phrase, values: list, label: str, cid: str) -> Condition:
@@ -103,10 +115,10 @@ def vocab_conditions(text: str, fields: tuple[str, ...], cid: str, *,
     Matches of one field join into one condition (values united: 低保、低收入 = has_any [低保, 低收入]);
     adjacent matches of different person-state fields joined by 、/或 become one ``any``.
     ``skip_age``: the phrase states an age of its own, so 老年人/高龄 add nothing."""
-    hits = [h for h in vocab_matches(text, fields)
-            if h[2].label != "(not a size)" and not (skip_age and h[2].field == "age")]
+    matches = vocab_matches(text, fields)
+    hits = [h for h in matches if h[2].label != "(not a size)" and not (skip_age and h[2].field == "age")]
     masked = list(text)
-    for s, e, _ in vocab_matches(text, fields):
+    for s, e, _ in matches:
         masked[s:e] = BLANK * (e - s)
     groups: list[list[tuple[int, int, Phrase]]] = []
     for h in hits:
