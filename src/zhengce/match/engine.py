@@ -259,12 +259,17 @@ def checks_from(rs: RuleSet, j: int, truth_col: list[int], pop: Population, i: i
 @dataclass(frozen=True, slots=True)
 class RuleTrace:
     """One rule's trace for one profile: every check, the reason lines, the failed ones, and the
-    facts that left it open (empty for a rule the profile cannot get)."""
+    facts that left it open (empty for a rule the profile cannot get).
 
-    checks: tuple[Check, ...]
-    reasons: tuple[str, ...]
-    failed: tuple[str, ...]
-    missing: tuple[str, ...]
+    The lists are shared by every ``MatchItem`` made from this trace (read-only): copying four
+    lists per rule per profile was most of a match's allocations, and with tens of thousands
+    of rules those allocations set off full garbage collections over every cached rule.
+    """
+
+    checks: list[Check]
+    reasons: list[str]
+    failed: list[str]
+    missing: list[str]
 
 
 TRACE_CACHE = 200_000  # cached states / traces per RuleSet before the caches start afresh
@@ -326,8 +331,8 @@ def _trace(rs: RuleSet, j: int, states: list[tuple], verdict: int) -> RuleTrace:
                 missing += [f"无法由画像表达: {w}" for w in unexpressed_words(c)]
         word = _WORD[val]
         checks.append(Check(label, word, f"{label}: {word}", c.cid, missing, fact))
-    return RuleTrace(tuple(checks), tuple(c.reason for c in checks), tuple(c.reason for c in checks if c.value == "否"),
-                     tuple(m for c in checks if c.value == "未知" for m in c.missing) if verdict != int(F) else ())
+    return RuleTrace(checks, [c.reason for c in checks], [c.reason for c in checks if c.value == "否"],
+                     [m for c in checks if c.value == "未知" for m in c.missing] if verdict != int(F) else [])
 
 
 def unexpressed_words(c: Condition) -> list[str]:
