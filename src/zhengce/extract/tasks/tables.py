@@ -60,9 +60,12 @@ def roles(header: list[str]) -> dict[str, int] | None:
     return out
 
 
+_HEADER_WORD = re.compile(r"单位|部门|时限|任务|措施")
+
+
 def is_header(cells: list[str]) -> bool:
     cl = [clean_cell(c) for c in cells]
-    return "序号" in cl or sum(bool(re.search(r"单位|部门|时限|任务|措施", c)) for c in cl) >= 3
+    return "序号" in cl or sum(bool(_HEADER_WORD.search(c)) for c in cl) >= 3
 
 
 @dataclass
@@ -84,6 +87,9 @@ def row_cells(p: Provision) -> list[str]:
     if "\t" in p.raw:
         return p.raw.split("\t")
     return list(p.cells or [])
+
+
+_RANKING_WORD = re.compile(r"主责|牵头|主办")
 
 
 def table_tasks(runs: list[list[Provision]]) -> list[RowTask]:
@@ -135,7 +141,7 @@ def table_tasks(runs: list[list[Provision]]) -> list[RowTask]:
         co = split_cell(cells[cols["co"]]) if "co" in cols and cols["co"] < len(cells) else []
         dl = cell("deadline")
         dl = None if not dl or EMPTY.match(dl) else dl
-        ranked = "co" in cols or bool(re.search(r"主责|牵头|主办", clean_cell(header[cols["lead"]]) if header else ""))
+        ranked = "co" in cols or bool(_RANKING_WORD.search(clean_cell(header[cols["lead"]]) if header else ""))
         if last and not number and (
                 (page_break and not last.measure.endswith(TERMINAL))
                 or (not dl and not lead and not co and not title)):

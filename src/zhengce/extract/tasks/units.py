@@ -36,9 +36,12 @@ def unit_like(s: str) -> bool:
     return bool(_SUFFIX_RE.search(s))
 
 
+_LEAD_WORD = re.compile(r"^(以及|及|由|请)(?=\S{2})")
+
+
 def clean_unit(s: str) -> str:
     s = unicodedata.normalize("NFKC", s).strip(" \t，,、；;。.：:")
-    s = re.sub(r"^(以及|及|由|请)(?=\S{2})", "", s)
+    s = _LEAD_WORD.sub("", s)
     s = _LEAD_TAIL.sub("", s)
     if s.endswith(("部门", "单位")) and "等" in s[-8:]:
         s = s[: s.rindex("等")]  # "市城市管理委等相关部门", "各综合保税区管理机构等有关部门和单位"
@@ -47,11 +50,14 @@ def clean_unit(s: str) -> str:
     return s.strip()
 
 
+_MEMBERS = re.compile(r"各?(成员|组成)(单位|部门)")
+
+
 def _cut_glued(tok: str) -> list[str]:
     """Cut "区住房城乡建设委各街道办事处" into two names at a suffix followed by a name start."""
     for i in range(2, len(tok) - 2):
         head, tail = tok[:i], tok[i:]
-        if re.fullmatch(r"各?(成员|组成)(单位|部门)", tail):
+        if _MEMBERS.fullmatch(tail):
             continue  # "大气小组各成员单位" is the group's members
         if tail.endswith("分公司") and head.endswith(("集团", "公司")):
             continue  # 中国邮政集团公司北京市西城区分公司 is one name
@@ -61,18 +67,23 @@ def _cut_glued(tok: str) -> list[str]:
     return [tok]
 
 
+_TAG = re.compile(r"<[^>]+>")
+_SEPARATOR = re.compile(r"[,、;]")
+_AND_HEAD = re.compile(r"^(以及|及)(?=\S{3})")
+
+
 def split_cell(cell: str) -> list[str]:
     """Units in a table cell: whitespace / <p> separated, fragments rejoined, glued names cut."""
-    text = re.sub(r"<[^>]+>", " ", cell)
+    text = _TAG.sub(" ", cell)
     text = unicodedata.normalize("NFKC", text)
-    if re.search(r"[,、;]", text):
+    if _SEPARATOR.search(text):
         return split_list(text)
     parts = text.split()
     parts = [q for p in parts for q in _cut_glued(p)]
     for i in range(len(parts) - 1):  # "及其他大气小组 各成员单位" is one collective
         if parts[i].startswith("及") and parts[i + 1].startswith("各"):
             parts[i], parts[i + 1] = "", parts[i] + parts[i + 1]
-    parts = [re.sub(r"^(以及|及)(?=\S{3})", "", p) for p in parts if p]
+    parts = [_AND_HEAD.sub("", p) for p in parts if p]
     from ..agencies import registry
     reg = registry()
     merged: list[str] = []
@@ -109,16 +120,21 @@ def _double_names() -> list[str]:
                   key=len, reverse=True)
 
 
+_WS = re.compile(r"\s+")
+_LIST_CUT = re.compile(r"[、,;]")
+
+
 def split_list(text: str) -> list[str]:
     """Units in a prose list separated by ，/；/、 — except the 、 inside one office's double name
     from the registry ("市科委、中关村管委会")."""
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"\s+", "", text)
+    text = _WS.sub("", text)
     text = _ETC_AND.sub("", text)
-    for name in _double_names():
-        text = text.replace(name, name.replace("、", _JOIN))
+    if "、" in text:  # every double name holds one
+        for name in _double_names():
+            text = text.replace(name, name.replace("、", _JOIN))
     out: list[str] = []
-    parts = [q for p in re.split(r"[、,;]", text) for q in _CONNECTOR.split(p)]
+    parts = [q for p in _LIST_CUT.split(text) for q in _CONNECTOR.split(p)]
     for part in parts:
         u = clean_unit(part).replace(_JOIN, "、")
         if u and not EMPTY.match(u) and u not in out:
@@ -126,19 +142,26 @@ def split_list(text: str) -> list[str]:
     return out
 
 
+_NOT_A_LIST = re.compile(r"简称|下同|含|包括|例如|如")
+_NOT_A_NAME = re.compile(r"\d|[《》“”。:]")
+
+
 def looks_like_units(text: str) -> bool:
     """True when every item of a list reads as a unit name (for unlabelled "（市科委、中关村管委会）"),
     and it is a list (two or more) or names a registry agency — not "（以下简称市文资中心）"."""
     from ..agencies import registry
     units = split_list(text)
-    if not units or len(text) > 400 or re.search(r"简称|下同|含|包括|例如|如", text[:6]):
+    if not units or len(text) > 400 or _NOT_A_LIST.search(text[:6]):
         return False
-    if not all(unit_like(u) and len(u) <= 20 and not re.search(r"\d|[《》“”。:]", u) for u in units):
+    if not all(unit_like(u) and len(u) <= 20 and not _NOT_A_NAME.search(u) for u in units):
         return False
     return len(units) >= 2 or registry().known(units[0]) or registry().level(units[0]) == "集体"
+
+
+_NOT_A_LABEL_NAME = re.compile(r"[:：。《》]")
 
 
 def plausible_units(units: list[str]) -> bool:
     """Every entry reads as one unit name: a unit suffix, short, no colon or sentence punctuation
     (rejects a page footer "主办单位：国务院办公厅 运行维护单位：中国政府网运行中心…" read as a label)."""
-    return bool(units) and all(unit_like(u) and len(u) <= 30 and not re.search(r"[:：。《》]", u) for u in units)
+    return bool(units) and all(unit_like(u) and len(u) <= 30 and not _NOT_A_LABEL_NAME.search(u) for u in units)
