@@ -34,11 +34,11 @@ from .units import (
     is_table_row,
     non_stacking_notes,
     qualification_clauses,
-    row_cells,
     scope_clauses,
     section_name,
     service_row,
     subject_of,
+    tariff_rows,
     work_text,
 )
 from .vocab import ENTERPRISE_FIELDS, PERSON_FIELDS, vocab_conditions
@@ -116,7 +116,8 @@ def _scope_kind(text: str) -> str:
 def extract_benefits(doc: Document) -> list[BenefitRule]:
     if not PREFILTER.search(doc.text or doc.raw):
         return []
-    units = find_units(doc)
+    rows = tariff_rows(doc)
+    units = find_units(doc, rows)
     if not units:
         return []
     doc_apply = document_apply_info(doc)
@@ -128,7 +129,6 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
     notes = non_stacking_notes(doc)
     org_grades = [Condition("", "unexpressed", None, m.group(0), p.cid) for p in doc.provisions
                   if "级" in p.text for m in [ORG_GRADE.search(work_text(p.text))] if m][:1]
-    rows = [row_cells(p) for p in doc.provisions if is_table_row(p)]
     rules: list[BenefitRule] = []
     subjects = [subject_of(u.text) for u in units]
     kinds = [beneficiary_of(s, u.text) for s, u in zip(subjects, units, strict=True)]

@@ -140,11 +140,19 @@ _POINTS_BACK = re.compile(r"^(对|符合|上述|其中|以上)")
 _ABOVE = re.compile(r"^(上述|以上)")
 
 
-def find_units(doc: Document) -> list[Unit]:
-    """Grant sentences, plus "为…提供X服务" where the document prices X in a tariff table."""
+def tariff_rows(doc: Document) -> list[list[str]]:
+    """The table rows that price something (a figure in 元): the only rows ``service_row`` can
+    return, so it is given these, found once per document, instead of testing every row per call."""
+    return [cells for cells in (row_cells(p) for p in doc.provisions if is_table_row(p))
+            if cells and MONEY.search("".join(cells))]
+
+
+def find_units(doc: Document, rows: list[list[str]] | None = None) -> list[Unit]:
+    """Grant sentences, plus "为…提供X服务" where the document prices X in a tariff table
+    (``rows``: ``tariff_rows(doc)``, computed here when not given)."""
     from .tiers import list_intros
     units: list[Unit] = []
-    rows = [row_cells(p) for p in doc.provisions if is_table_row(p)]
+    rows = tariff_rows(doc) if rows is None else rows
     intros = list_intros(doc)
     consumed = {c.cid for items in intros.values() for c in items}
     prev_text = ""

@@ -14,7 +14,7 @@ import re
 from ...model import Provision
 from ..agencies import registry
 from .prose import Assignment, ProseTask, compact
-from .units import split_list, unit_like
+from .units import first_unit, split_list, unit_like
 
 # Where a subject ends: the modal or duty verb after it.
 _VERB = re.compile(r"要|应当|应|负责|牵头|会同")
@@ -31,9 +31,10 @@ def _units(s: str) -> list[str] | None:
     if not s or len(s) > 80 or _NOT_A_SUBJECT.search(s):
         return None
     reg = registry()
-    units = split_list(s)
-    if not units or not reg.known(units[0]) or reg.collective(units[0]):
+    first = first_unit(s)  # most subjects fail on their first unit: split the rest only after it
+    if first is None or not reg.known(first) or reg.collective(first):
         return None
+    units = split_list(s)
     for u in units[1:]:
         if not (reg.known(u) or reg.collective(u) or (unit_like(u) and len(u) <= 20)):
             return None
@@ -83,7 +84,7 @@ def _assignment(sentence: str) -> Assignment | None:
             return Assignment(units, co, ranked=bool(co))
         if m.start() > 80:
             break
-    for r in _REQUEST.finditer(sentence):
+    for r in _REQUEST.finditer(sentence) if "请" in sentence else ():
         start = r.end()
         limit = min(start + 80, _first(_NOT_A_SUBJECT, sentence, start))
         for e in _REQUEST_END.finditer(sentence, start):

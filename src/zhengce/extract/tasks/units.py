@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 # A unit name ends like this (局, 委, 中心, 集团 …).
@@ -22,7 +23,8 @@ _SUFFIX_RE = re.compile("(" + "|".join(sorted(map(re.escape, SUFFIX), key=len, r
 _START = ("区", "市", "各", "相关", "北京")
 # A branch fragment that belongs to the name before it: "西城分局", "第一管网分公司".
 _BRANCH = re.compile(r"^(?!市|区|北京|中国|国家|各)(\S{2,3}|第\S{1,6})(分局|分公司|分中心)$")
-_LEAD_TAIL = re.compile(r"(按职责分工负责|按职责分工|按职责负责|分别负责|牵头负责|牵头|负责|配合)$")
+_TAIL_WORDS = ("按职责分工负责", "按职责分工", "按职责负责", "分别负责", "牵头负责", "牵头", "负责", "配合")
+_LEAD_TAIL = re.compile("(" + "|".join(_TAIL_WORDS) + ")$")
 # "市经济和信息化局及相关部门和各区政府": 及/和 between two names (not the 和 inside 市文化和旅游局)
 _CONNECTOR = re.compile(r"(?<=[局委办部门会位府心厅队])(?:以及|及|和)(?=各|相关|有关|市|区|北京)"
                         r"|(?<=[\u4e00-\u9fff]{2})(?:以及|及|和)(?=各|相关|有关)")
@@ -36,13 +38,18 @@ def unit_like(s: str) -> bool:
     return bool(_SUFFIX_RE.search(s))
 
 
+_LEAD_WORDS = ("以及", "及", "由", "请")
 _LEAD_WORD = re.compile(r"^(以及|及|由|请)(?=\S{2})")
 
 
 def clean_unit(s: str) -> str:
     s = unicodedata.normalize("NFKC", s).strip(" \t，,、；;。.：:")
-    s = _LEAD_WORD.sub("", s)
-    s = _LEAD_TAIL.sub("", s)
+    # the patterns run only where they can match: a lead word at the start, a duty word at the end
+    # ("$" also matches before a final newline)
+    if s.startswith(_LEAD_WORDS):
+        s = _LEAD_WORD.sub("", s)
+    if s.endswith(_TAIL_WORDS) or s.endswith("\n"):
+        s = _LEAD_TAIL.sub("", s)
     if s.endswith(("部门", "单位")) and "等" in s[-8:]:
         s = s[: s.rindex("等")]  # "市城市管理委等相关部门", "各综合保税区管理机构等有关部门和单位"
     elif s.endswith("等"):
@@ -127,19 +134,33 @@ _LIST_CUT = re.compile(r"[、,;]")
 def split_list(text: str) -> list[str]:
     """Units in a prose list separated by ，/；/、 — except the 、 inside one office's double name
     from the registry ("市科委、中关村管委会")."""
+    out: list[str] = []
+    for u in _units_of(text):
+        if u not in out:
+            out.append(u)
+    return out
+
+
+def first_unit(text: str) -> str | None:
+    """``split_list(text)[0]`` (None for no unit), without cleaning the rest of the list: a caller
+    that rejects the list by its first unit need not read the others."""
+    return next(_units_of(text), None)
+
+
+def _units_of(text: str) -> Iterator[str]:
+    """The units of a prose list in order, repeats kept (see ``split_list``)."""
     text = unicodedata.normalize("NFKC", text)
     text = _WS.sub("", text)
-    text = _ETC_AND.sub("", text)
+    if "等" in text:
+        text = _ETC_AND.sub("", text)
     if "、" in text:  # every double name holds one
         for name in _double_names():
             text = text.replace(name, name.replace("、", _JOIN))
-    out: list[str] = []
-    parts = [q for p in _LIST_CUT.split(text) for q in _CONNECTOR.split(p)]
-    for part in parts:
-        u = clean_unit(part).replace(_JOIN, "、")
-        if u and not EMPTY.match(u) and u not in out:
-            out.append(u)
-    return out
+    for p in _LIST_CUT.split(text):
+        for part in (_CONNECTOR.split(p) if "及" in p or "和" in p else (p,)):
+            u = clean_unit(part).replace(_JOIN, "、")
+            if u and not EMPTY.match(u):
+                yield u
 
 
 _NOT_A_LIST = re.compile(r"简称|下同|含|包括|例如|如")
