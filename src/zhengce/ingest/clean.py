@@ -39,7 +39,15 @@ _INJECTED = re.compile(rf"(?<=[{_CJK}])\s*\b(and|or)\b\s*(?=[{_CJK}])")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
 _MD_BOLD = re.compile(r"\*\*|__")
 _MD_BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
+_BULLETS = frozenset("-*+")  # what _MD_BULLET needs as the first non-space character
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*)?\d{1,4}(?:\s*[-—–－]+)?\s*$|^\s*第\s*\d{1,4}\s*页\s*$")
+_PAGE_NUMBER_START = frozenset("-—–－第")  # or a digit: what _PAGE_NUMBER needs first
+
+
+def _page_number(s: str) -> bool:
+    """A bare page number ("- 12 -", "第3页"); the pattern runs only where one can start."""
+    c = s.lstrip()[:1]
+    return bool((c in _PAGE_NUMBER_START or c.isdigit()) and _PAGE_NUMBER.match(s))
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # real HTML tags only: <北京市…> is a nested title
 _TERMINAL = "。；！？：:;!?…"
 # Characters that legitimately repeat (人人, 天天, 常常): never deduplicated at a join.
@@ -77,24 +85,34 @@ def strip_markup(s: str) -> tuple[str, str]:
     """Drop markdown decoration; report the line's style: "h" heading, "b" all bold, "" plain.
 
     Styles only delimit blocks (a heading never runs into the next paragraph; consecutive bold
-    lines are one title); levels come from numbering markers, never from ``#`` counts.
+    lines are one title); levels come from numbering markers, never from ``#`` counts. Each
+    pattern runs only on a line holding its literal (``#``, ``**``/``__``, a bullet): most lines
+    hold none.
     """
     stripped = s.strip()
     style = "h" if stripped.startswith("#") else ("b" if stripped.startswith("**") and stripped.endswith("**")
                                                   and len(stripped) > 4 else "")
     s = _MD_HEADING.sub("", s) if style == "h" else s
-    s = _MD_BOLD.sub("", s)
-    s = _MD_BULLET.sub("", s)
+    if "**" in s or "__" in s:
+        s = _MD_BOLD.sub("", s)
+    if s.lstrip()[:1] in _BULLETS:
+        s = _MD_BULLET.sub("", s)
     return s.rstrip(), style
 
 
-def repair(text: str) -> str:
-    """The normalised copy of a block's text (see module docstring; ``simplify`` runs per file)."""
+def repair(text: str, folded: bool = False) -> str:
+    """The normalised copy of a block's text (see module docstring; ``simplify`` runs per file).
+
+    ``folded``: the text is already width-folded (``build_blocks`` folds every line once), so
+    the fold runs again only when unescaping an entity could bring a full-width character back.
+    """
     if "<" in text:
         text = _TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    text = fold_width(text)
+        folded = False
+    if not folded:
+        text = fold_width(text)
     if _HAS_NARROW.search(text):
         text = _NARROW_PUNCT.sub(lambda m: _HALF_TO_FULL[m.group(0)], text)
     if " " in text or "\t" in text:  # the costly patterns only run where they can match
@@ -107,26 +125,38 @@ def repair(text: str) -> str:
 
 @dataclass(slots=True)
 class Block:
-    """A logical paragraph: repaired ``text`` plus the raw lines it came from."""
+    """A logical paragraph: repaired ``text`` plus the raw lines it came from.
+
+    A block is final once ``build_blocks`` returns: ``raw`` is worked out once and kept (the
+    document's raw text and each provision's both read it).
+    """
 
     text: str
     lines: list[SourceLine] = field(default_factory=list)
     style: str = ""  # markdown style of its first line: "h", "b" or ""
     table: bool = False  # a tab-separated table row
+    _raw: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def raw(self) -> str:
         """The source lines exactly, blank lines between them included (line numbers line up)."""
+        if self._raw is not None:
+            return self._raw
+        lines = self.lines
+        if len(lines) == 1:
+            self._raw = lines[0].text
+            return self._raw
         out = []
         prev = None
-        for li in self.lines:
+        for li in lines:
             if prev is not None and li.page == prev.page:
                 out.append("\n" * max(li.lineno - prev.lineno - 1, 0))
             elif prev is not None:
                 out.append("\n")
             out.append(li.text if prev is None else "\n" + li.text)
             prev = li
-        return "".join(out)
+        self._raw = "".join(out)
+        return self._raw
 
     @property
     def line_start(self) -> int:
@@ -137,14 +167,30 @@ class Block:
         return self.lines[-1].lineno if self.lines else 0
 
 
-_MARKER_START = set(P.CN_NUM + P.CIRCLED + "第(0123456789")
+def _marker_table() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """The marker patterns that can match after each first character, in ``P.MARKERS`` order.
+
+    Every marker pattern needs one kind of first character (第 / a numeral / "(" / a digit / a
+    circled number), so ``marker_of`` tries only the two or three that can match, not all ten.
+    """
+    starts = {"chapter": "第", "section": "第", "article": "第", "cn": P.CN_NUM, "paren_cn": "(",
+              "decimal": "0123456789", "num": "0123456789", "paren_num": "(", "circled": P.CIRCLED}
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for kind, rx in P.MARKERS:
+        for c in starts[kind]:
+            table.setdefault(c, []).append((kind, rx))
+    return table
+
+
+_MARKERS_BY_START = _marker_table()
 
 
 def marker_of(text: str) -> tuple[str, str, int] | None:
     """(kind, label, end offset) of a hierarchy marker at the start of ``text``, or None."""
-    if text[:1] not in _MARKER_START:
+    candidates = _MARKERS_BY_START.get(text[:1])
+    if candidates is None:
         return None
-    for kind, rx in P.MARKERS:
+    for kind, rx in candidates:
         m = rx.match(text)
         if m:
             return kind, m.group(1), m.end()
@@ -161,6 +207,29 @@ def wrap_width(lines: list[str]) -> int | None:
     return mode if mode <= 60 and near >= 0.2 * len(lengths) else None
 
 
+def _union(*patterns: str | re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``patterns`` matches (at the start, as ``match``).
+
+    One call instead of one per pattern: a line is tested against a whole family of line kinds
+    (dates, 文号, notes) at once. Only for yes/no questions: the groups are renumbered.
+    """
+    return re.compile("|".join(f"(?:{p.pattern if isinstance(p, re.Pattern) else p})" for p in patterns))
+
+
+# Lines that end a block (``_standalone``) and lines that start one (``_starts_block``).
+_SUBTITLE = r"\([^()]{1,30}\)\Z"  # (2018年—2020年) subtitle, the whole line
+_STANDALONE_LINE = _union(P.DATE_LINE, P.MONTH_LINE, P.DATE_CN_LINE, P.PUBLIC_NOTE, _SUBTITLE,
+                          P.DOCNUM_LINE, P.ORDER_HEAD, P.ORDER_NUMBER, P.ANNOUNCE_NUMBER)
+_STARTS_LINE = _union(P.DATE_LINE, P.PUBLIC_NOTE, P.ATTACHMENT, P.DATE_CN_LINE, P.EDITORIAL_NOTE,
+                      P.DOCNUM_LINE, P.ORDER_NUMBER, P.ANNOUNCE_NUMBER)
+_HAS_CJK = re.compile(f"[{_CJK}]")
+_CLAUSE_PUNCT = re.compile("[，。；]")
+_SENTENCE_END = re.compile("[。；]")
+_LIST_PUNCT = re.compile("[，。；、：]")
+_FIRST_ONE = re.compile(r"^第[一1]\s*[章条]")
+_CATEGORY = re.compile(r"【[^】]{1,40}】")
+
+
 def _standalone(text: str, width: int | None, last_len: int) -> bool:
     """A block that ends here: headings, titles, dates, 文号, notes, subtitles.
 
@@ -171,16 +240,13 @@ def _standalone(text: str, width: int | None, last_len: int) -> bool:
         return True
     if width and last_len >= width - 3 and text[-1] not in _TERMINAL:
         return False
-    if P.DATE_LINE.match(text) or P.MONTH_LINE.match(text) or P.DATE_CN_LINE.match(text):
+    if _STANDALONE_LINE.match(text):
+        # a date; （此件公开发布） / (2018年—2020年) subtitle; a bare 文号 line;
+        # "中华人民共和国国务院令" / "第707号" (govcn content_5351177)
         return True
-    if P.PUBLIC_NOTE.match(text) or re.fullmatch(r"\([^()]{1,30}\)", text):
-        return True  # （此件公开发布） / (2018年—2020年) subtitle
-    if (P.DOCNUM_LINE.match(text) or P.ORDER_HEAD.match(text) or P.ORDER_NUMBER.match(text)
-            or P.ANNOUNCE_NUMBER.match(text)):
-        return True  # a bare 文号 line; "中华人民共和国国务院令" / "第707号" (govcn content_5351177)
-    if marker_of(text) and len(text) <= 40 and not re.search("[。；]", text):
+    if len(text) <= 40 and marker_of(text) and not _SENTENCE_END.search(text):
         return True  # "一、总体要求", "(一)指导思想"
-    return bool(len(text) <= 80 and P.DOC_TYPE_END.search(text) and not re.search("[，。；]", text))
+    return bool(len(text) <= 80 and P.DOC_TYPE_END.search(text) and not _CLAUSE_PUNCT.search(text))
 
 
 _FIELD_LINE = re.compile(rf"^[{_CJK}]{{2,10}}[：:][{_CJK}\d、，, 年月日前底]{{1,60}}$")
@@ -189,30 +255,69 @@ _FIELD_LINE = re.compile(rf"^[{_CJK}]{{2,10}}[：:][{_CJK}\d、，, 年月日前
 def _isolated(text: str) -> bool:
     """Lines that never join: TOC entries, 【category】 headings, lines without Chinese,
     "完成时限：2022年12月底前" / "主要责任单位：区体育局" field lines."""
-    return bool(P.TOC_LINE.search(text) or re.fullmatch(r"【[^】]{1,40}】", text)
-                or not re.search(f"[{_CJK}]", text) or _FIELD_LINE.match(text))
+    return bool(P.is_toc_line(text) or (text[:1] == "【" and _CATEGORY.fullmatch(text))
+                or not _HAS_CJK.search(text)
+                or (("：" in text[2:11] or ":" in text[2:11]) and _FIELD_LINE.match(text)))
 
 
 def _starts_block(text: str) -> bool:
     if marker_of(text) or _isolated(text):
         return True
-    if P.DATE_LINE.match(text) or P.PUBLIC_NOTE.match(text) or P.ATTACHMENT.match(text):
-        return True
-    if P.DATE_CN_LINE.match(text) or P.EDITORIAL_NOTE.match(text):
-        return True  # "一九九六年十一月五日" under a signature; "（本文有删减）" (govcn pages)
-    return bool(P.DOCNUM_LINE.match(text) or P.ORDER_NUMBER.match(text) or P.ANNOUNCE_NUMBER.match(text))
+    # a date, a note, an attachment line; "一九九六年十一月五日" under a signature; "（本文有删减）"
+    # (govcn pages); a bare 文号
+    return bool(_STARTS_LINE.match(text))
 
 
 def _opens_document(t: str, texts: list[str], idx: int) -> bool:
     """A title-like line whose next line opens a document (第一章 / 第一条 / a bare 文号)."""
-    if len(t) > 60 or not P.DOC_TYPE_END.search(t) or re.search("[，。；]", t):
+    if len(t) > 60 or not P.DOC_TYPE_END.search(t) or _CLAUSE_PUNCT.search(t):
         return False
     nxt = next((x for x in texts[idx + 1: idx + 4] if x), "")
-    return bool(re.match(r"^第[一1]\s*[章条]", nxt) or P.DOCNUM_LINE.match(nxt))
+    return bool(_FIRST_ONE.match(nxt) or P.DOCNUM_LINE.match(nxt))
 
 
 # "…(责任单位：市商务局，市政府外办)" closes an item even without a full stop.
 _UNITS_END = re.compile(r"\((?:主要)?(?:责任|牵头|配合|协办|主责)单位[:：][^()]*\)$")
+
+
+def _units_end(text: str) -> bool:
+    """``_UNITS_END`` where its literals are: a closing ")" and 单位 somewhere before it."""
+    return (text.endswith(")") or text.endswith(")\n")) and "单位" in text and bool(_UNITS_END.search(text))
+
+
+def _clean_lines(lines: list[SourceLine]) -> list[tuple[SourceLine, str, str]]:
+    """Each line without markdown decoration, with its style; "" for blank lines and page numbers."""
+    cleaned: list[tuple[SourceLine, str, str]] = []
+    in_bold = False  # inside a "**…" run that closes on a later line (a bold title over lines)
+    for li in lines:
+        stripped = li.text.strip()
+        if not stripped:
+            in_bold = False  # an unclosed ** never runs past a blank line
+            cleaned.append((li, "", ""))
+            continue
+        odd = "**" in stripped and stripped.count("**") % 2 == 1
+        s, style = strip_markup(li.text)
+        if in_bold:
+            style, in_bold = "b", not odd
+        elif odd and stripped.startswith("**"):
+            style, in_bold = "b", True
+        if not s.strip() or _page_number(s):
+            cleaned.append((li, "", ""))
+            continue
+        cleaned.append((li, s, style))
+    return cleaned
+
+
+def _fold_lines(texts: list[str]) -> list[str]:
+    """``fold_width(s).strip()`` of every line, in one pass over the file instead of one per line.
+
+    Folding neither makes nor removes a newline, so the lines come apart where they were
+    joined; a line that holds a newline itself (never from the text readers) falls back.
+    """
+    folded = fold_width("\n".join(texts)).split("\n")
+    if len(folded) != len(texts):
+        return [fold_width(s).strip() for s in texts]
+    return [s.strip() for s in folded]
 
 
 def build_blocks(lines: list[SourceLine], paragraphs: bool = False) -> list[Block]:
@@ -221,23 +326,8 @@ def build_blocks(lines: list[SourceLine], paragraphs: bool = False) -> list[Bloc
     ``paragraphs``: every line is already a whole paragraph (a web page's ``<p>``), so no
     line is joined to the next — there are no page breaks to repair.
     """
-    cleaned: list[tuple[SourceLine, str, str]] = []
-    in_bold = False  # inside a "**…" run that closes on a later line (a bold title over lines)
-    for li in lines:
-        stripped = li.text.strip()
-        odd = stripped.count("**") % 2 == 1
-        s, style = strip_markup(li.text)
-        if in_bold:
-            style, in_bold = "b", not odd
-        elif odd and stripped.startswith("**"):
-            style, in_bold = "b", True
-        if not stripped:
-            in_bold = False  # an unclosed ** never runs past a blank line
-        if not s.strip() or _PAGE_NUMBER.match(s):
-            cleaned.append((li, "", ""))
-            continue
-        cleaned.append((li, s, style))
-    texts = [fold_width(s).strip() for _, s, _ in cleaned]
+    cleaned = _clean_lines(lines)
+    texts = _fold_lines([s for _, s, _ in cleaned])
     # A reader that knows where lines end (PDF) marks those broken by the page width; guessing a
     # hard-wrap width from line lengths is only for text converted without that knowledge.
     knows_wrap = any(li.wrapped is not None for li in lines)
@@ -251,7 +341,7 @@ def build_blocks(lines: list[SourceLine], paragraphs: bool = False) -> list[Bloc
         if not s:
             gap = True
             continue
-        if "\t" in s and s.count("\t") >= 1 and not P.TOC_LINE.search(s):
+        if "\t" in s and not P.is_toc_line(s):
             blocks.append(Block(s, [li], table=True))
             cur, cur_text, gap = None, "", False
             continue
@@ -271,30 +361,32 @@ def build_blocks(lines: list[SourceLine], paragraphs: bool = False) -> list[Bloc
             join = True  # a title set in bold over several lines
         elif (prev_li is not None and prev_li.wrapped and not cur.table and not style
               and cur_text[-1:] not in _TERMINAL and not _starts_block(t) and not P.ADDRESSEE.match(t)
-              and not _UNITS_END.search(cur_text) and not (len(t) >= 6 and _opens_document(t, texts, idx))):
+              and not _units_end(cur_text) and not (len(t) >= 6 and _opens_document(t, texts, idx))):
             # The line ran to the page's right edge: the sentence goes on. Not past a closing
             # "(牵头单位：…)" at the edge (the seeds printed by a word processor: the next line is
             # the next document's title "北京市单用途预付卡管理条例"), nor into a title over a 文号 (a
             # title's last fragment "通知" is no title of its own).
             join = True
         elif (prev_li is not None and prev_li.wrapped is False
-              and ((re.search("[，。；]", cur_text) and cur_text[-1:] not in "，、") or P.ATTACHMENT.match(cur_text))):
+              and ((_CLAUSE_PUNCT.search(cur_text) and cur_text[-1:] not in "，、") or P.ATTACHMENT.match(cur_text))):
             # Prose whose line ends short of the edge: the paragraph ended there. So does an
             # attachment line ("附件 2：案例" over the next document's title, same print).
             join = False
         else:
-            # In a hard-wrapped file a short last line ends a prose paragraph (not a title's first line).
-            short_last = bool(width and last_len < 0.7 * width and re.search("[，。；、：]", cur_text))
-            join = (cur is not None and not style and not cur.style and not cur.table and not short_last
-                    and cur_text[-1:] not in _TERMINAL and not _standalone(cur_text, width, last_len)
+            # In a hard-wrapped file a short last line ends a prose paragraph (not a title's first
+            # line). The cheap tests go first; every test is a pure function of the texts.
+            join = (cur is not None and not style and not cur.style and not cur.table
+                    and cur_text[-1:] not in _TERMINAL
+                    and not (width and last_len < 0.7 * width and _LIST_PUNCT.search(cur_text))
+                    and not _standalone(cur_text, width, last_len)
                     and not _starts_block(t)
-                    and not ((re.search("[，。；]", cur_text) or cur_text.startswith("附件"))
+                    and not ((_CLAUSE_PUNCT.search(cur_text) or cur_text.startswith("附件"))
                              and _opens_document(t, texts, idx))
-                    and not _UNITS_END.search(cur_text))
+                    and not _units_end(cur_text))
         if join:
             assert cur is not None
             prev_last = cur_text[-1:]
-            if gap and prev_last == t[:1] and re.match(f"[{_CJK}]", prev_last) and prev_last not in _REDUP_OK:
+            if gap and prev_last == t[:1] and _HAS_CJK.match(prev_last) and prev_last not in _REDUP_OK:
                 t = t[1:]  # "服务覆" + "覆盖率" page-break duplicate
             cur.lines.append(li)
             cur.text += t
@@ -307,7 +399,7 @@ def build_blocks(lines: list[SourceLine], paragraphs: bool = False) -> list[Bloc
             last_len = len(t)
         gap = False
     for b in blocks:
-        b.text = "\t".join(repair(c) for c in b.text.split("\t")) if b.table else repair(b.text)
+        b.text = "\t".join(repair(c) for c in b.text.split("\t")) if b.table else repair(b.text, folded=True)
     # Traditional → simplified once for the whole file: one converter call instead of one per block.
     converted = simplify("\n".join(b.text for b in blocks)).split("\n")
     if len(converted) == len(blocks):

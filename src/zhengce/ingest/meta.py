@@ -15,6 +15,19 @@ _ISSUER_SPLIT = re.compile(r"(?<=[局委厅府会室部院心办])(?=北京市|�
 _TITLE_ISSUER = re.compile(r"^(.{2,80}?)(?:关于|印发|批转|转发)")
 _EFFECTIVE = re.compile(r"(自[^。；]{0,30}?(?:施行|实施|执行)|[^。；，]{0,20}之日起[^。；]{0,20}(?:施行|实施|执行))")
 _ORG_LINE = re.compile(r"^[\u4e00-\u9fff\s/]{3,60}$")
+_MARKUP = re.compile(r"[*#]")
+_SPACES = re.compile(r"\s+")
+_ANNOUNCING_TITLE = re.compile(r"^(.{2,30}?)关于.*(公告|通告)$")
+_ISSUES_QUOTED = re.compile(r"(?:印发|批转|转发|颁布|发布)\s*《(.+)》\s*的?(?:通知|决定)$")
+_ISSUES_NAMED = re.compile(r"(?:关于)?印发([^《》]{4,})的(?:通知|决定)$")
+_COMMAS = re.compile(r"[，,]")
+_TRIAL = re.compile(r"试行|暂行")
+_DISTRICT = re.compile(r"北京市([\u4e00-\u9fff]{1,3}区)")
+_DISTRICT_NUMBER = re.compile(r"^(西|东|朝|海|丰|石|门|房|通|顺|昌|大|怀|平|密|延)")
+# Furniture lines (文号, dates, notes, a 公告's number): one pattern, asked yes or no for every block.
+_META_LINE = re.compile("|".join(f"(?:{rx.pattern})" for rx in (
+    P.DOCNUM_LINE, P.DATE_LINE, P.DATE_CN_LINE, P.PUBLIC_NOTE, P.EDITORIAL_NOTE, P.MONTH_LINE,
+    P.ANNOUNCE_NUMBER)))
 
 
 def _cn_number(s: str) -> int:
@@ -49,15 +62,15 @@ def split_issuers(raw_lines: list[str]) -> list[str]:
     """Issuer names from signature lines: one per line or separated by spaces."""
     out: list[str] = []
     for line in raw_lines:
-        line = re.sub(r"[*#]", "", line).strip()
-        for part in re.split(r"\s+", line):
+        line = _MARKUP.sub("", line).strip()
+        for part in _SPACES.split(line):
             out.extend(p for p in _ISSUER_SPLIT.split(part) if p)
     return out
 
 
 def _is_org_block(b: Block) -> bool:
     """Signature lines: every raw line an organisation name (北京企业联合会/北京市企业家协会 too)."""
-    lines = [re.sub(r"[*#]", "", li.text).strip() for li in b.lines]
+    lines = [_MARKUP.sub("", li.text).strip() for li in b.lines]
     return all(_ORG_LINE.match(x) and P.ORG_END.search(x.replace(" ", "")) for x in lines if x)
 
 
@@ -65,7 +78,7 @@ def title_issuers(title_block: Block) -> list[str] | None:
     """Issuers named before 关于/印发/转发 in the title; joint issuers are joined by 、 or a space
     ("国务院、中央军委关于同意…的批复", govcn content_5345407; "中共北京市委 北京市人民政府…")."""
     raw = " ".join(li.text for li in title_block.lines)
-    raw = re.sub(r"[*#]", "", raw).strip()
+    raw = _MARKUP.sub("", raw).strip()
     m = _TITLE_ISSUER.match(raw)
     if not m:
         return None
@@ -86,7 +99,7 @@ def _announcement_number(text: str, title: str) -> str | None:
         return None
     org = m.group(1)
     if org is None:
-        tm = re.match(r"^(.{2,30}?)关于.*(公告|通告)$", title)
+        tm = _ANNOUNCING_TITLE.match(title)
         if not tm:
             return None
         org = tm.group(1) + tm.group(2)
@@ -108,10 +121,10 @@ def read_metadata(rd: RawDocument) -> dict:
         title += below  # "…管理细则" / "(试行)": the subtitle is part of the title
     meta: dict = {"title": title, "short_title": None, "doc_number": None, "issuers": None, "date": None,
                   "addressees": [], "note": None, "effective": None}
-    m = re.search(r"(?:印发|批转|转发|颁布|发布)\s*《(.+)》\s*的?(?:通知|决定)$", title)
+    m = _ISSUES_QUOTED.search(title)
     # "国务院办公厅关于印发文化体制改革中…两个规定的通知" (govcn content_5352010) names the issued
     # texts without 《》.
-    m = m or re.search(r"(?:关于)?印发([^《》]{4,})的(?:通知|决定)$", title)
+    m = m or _ISSUES_NAMED.search(title)
     if m:
         meta["short_title"] = m.group(1)
     head = blocks[rd.title_index + 1: rd.title_index + 8]
@@ -123,10 +136,10 @@ def read_metadata(rd: RawDocument) -> dict:
         elif meta["doc_number"] is None and P.ANNOUNCE_NUMBER.match(b.text):
             meta["doc_number"] = _announcement_number(b.text, title)
         elif is_addressee(b.text) and not meta["addressees"]:
-            meta["addressees"] = [a for a in re.split(r"[，,]", b.text.rstrip("：:")) if a]
+            meta["addressees"] = [a for a in _COMMAS.split(b.text.rstrip("：:")) if a]
     # Signing date: the first standalone date; issuers are the org lines right above it.
     for j in range(rd.title_index + 1, len(blocks)):
-        d = parse_date(blocks[j].text)
+        d = parse_date(blocks[j].text) if is_date_line(blocks[j].text) else None
         if d is None:
             continue
         meta["date"] = d
@@ -146,7 +159,7 @@ def read_metadata(rd: RawDocument) -> dict:
         meta["issuers"] = title_issuers(title_b)
         meta["issuers_from"] = "title"
     for b in blocks:
-        if P.PUBLIC_NOTE.match(b.text) or P.EDITORIAL_NOTE.match(b.text):
+        if b.text[:1] == "(" and (P.PUBLIC_NOTE.match(b.text) or P.EDITORIAL_NOTE.match(b.text)):
             meta["note"] = b.text
             break
     for b in reversed(blocks[-12:]):
@@ -154,19 +167,19 @@ def read_metadata(rd: RawDocument) -> dict:
         if em:
             meta["effective"] = em.group(1)
             break
-    dm = P.DOC_TYPE_END.search(meta["short_title"] or title)
+    dm = P.doc_type_end(meta["short_title"] or title)
     meta["doc_type"] = dm.group(0) if dm else None
-    meta["trial"] = bool(re.search(r"试行|暂行", title))
+    meta["trial"] = bool(_TRIAL.search(title))
     return meta
 
 
 def level_and_district(issuers: list[str] | None, doc_number: str | None, title: str) -> tuple[str | None, str | None]:
     """市 or 区 level, and the district for a district's document (西城区)."""
     text = " ".join(issuers or []) + " " + title
-    m = re.search(r"北京市([\u4e00-\u9fff]{1,3}区)", text)
+    m = _DISTRICT.search(text)
     if m:
         return "区", m.group(1)
-    if doc_number and re.match(r"^(西|东|朝|海|丰|石|门|房|通|顺|昌|大|怀|平|密|延)", doc_number) and not doc_number.startswith("京"):
+    if doc_number and _DISTRICT_NUMBER.match(doc_number) and not doc_number.startswith("京"):
         return "区", None
     if "北京市" in text or (doc_number or "").startswith("京"):
         return "市", None
@@ -180,5 +193,4 @@ def is_meta_block(b: Block, *, addressee: bool = True) -> bool:
     body ("本办法所称…是指下列…：") is text leading its items, not a 主送机关.
     """
     t = b.text
-    return bool(is_docnum_line(t) or is_date_line(t) or (addressee and is_addressee(t)) or P.PUBLIC_NOTE.match(t)
-                or P.EDITORIAL_NOTE.match(t) or P.MONTH_LINE.match(t) or P.ANNOUNCE_NUMBER.match(t))
+    return bool(_META_LINE.match(t) or (addressee and is_addressee(t)))

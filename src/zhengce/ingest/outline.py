@@ -31,9 +31,15 @@ def _label(kind: str, label: str) -> str:
     return label
 
 
+_HEADING_END = re.compile(r"[。：:]")
+_ROW_NUMBER = re.compile(r"\d{1,4}")
+
+
 def _heading(text: str, start: int) -> str:
+    """The run-in heading: up to the first 。/： when that comes within 40 characters (only those
+    are searched), else the whole rest when it is that short."""
     rest = text[start:]
-    cut = re.search(r"[。：:]", rest)
+    cut = _HEADING_END.search(rest, 0, 41)
     if cut and cut.start() <= 40:
         return rest[: cut.start()]
     return rest if len(rest) <= 40 else ""
@@ -111,7 +117,7 @@ class _Tree:
                 prev.raw += "\n" + r.raw
                 prev.line_end = r.line_end
                 continue  # a cell continued on the next line
-            label = cells[0] if cells and re.fullmatch(r"\d{1,4}", cells[0]) else f"r{i + 1}"
+            label = cells[0] if cells and _ROW_NUMBER.fullmatch(cells[0]) else f"r{i + 1}"
             prev = self.add(r, kind="row", label=label, heading="", cid=f"{tcid}/{label}",
                             level=len(self.stack) + 2, cells=cells, header=header, parent=t.cid)
             prev.text = "；".join(c for c in cells if c)

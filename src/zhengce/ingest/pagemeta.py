@@ -36,6 +36,8 @@ _ISO = re.compile(r"((?:19|20)\d\d)\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 _CN_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _NUMBER_AS_WRITTEN = re.compile(r"[\u4e00-\u9fff]{1,20}(?:(?:19|20)\d\d年)?第\d{1,5}号")
 _ISSUER_SEP = re.compile(r"[、，,；;\s]+")
+_SPACES = re.compile(r"\s+")
+_TITLE_KEY_DROP = re.compile(r"[\s《》〈〉“”\"'()（）]")
 
 
 def block_date(value: str | None) -> dt.date | None:
@@ -59,7 +61,7 @@ def block_doc_number(value: str | None) -> str | None:
     canon = canonical_doc_number(value)
     if canon:
         return canon
-    bare = re.sub(r"\s+", "", value)
+    bare = _SPACES.sub("", value)
     m = ANNOUNCEMENT.search(bare)
     if m:
         org = m["org"]
@@ -78,7 +80,7 @@ def block_issuers(value: str | None) -> list[str] | None:
 
 
 def title_key(title: str) -> str:
-    return re.sub(r"[\s《》〈〉“”\"'()（）]", "", title)
+    return _TITLE_KEY_DROP.sub("", title)
 
 
 def fold_into_block_document(raws: list[RawDocument], meta: dict[str, str]) -> list[RawDocument]:

@@ -52,6 +52,16 @@ DOC_TYPES = ["实施意见", "指导意见", "实施细则", "实施方案", "�
              "答复", "复函", "通报", "命令", "请示", "纪要"]
 DOC_TYPE_END = re.compile(
     r"(?:" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")(?:\(试行\)|\(暂行\)|\(\d{4}年修订\))?$")
+# The longest text DOC_TYPE_END can match: a 文种, "(2021年修订)", and the newline "$" may stand before.
+_DOC_TYPE_TAIL = max(map(len, DOC_TYPES)) + len("(2021年修订)") + 1
+
+
+def doc_type_end(text: str) -> re.Match[str] | None:
+    """``DOC_TYPE_END.search(text)``, looking only where a match can start: the last few characters.
+
+    The pattern is anchored at the end, but ``search`` would try it at every position of the text.
+    """
+    return DOC_TYPE_END.search(text, max(0, len(text) - _DOC_TYPE_TAIL))
 
 # Addressee line: "各区人民政府，市政府各委、办、局，各市属机构：" (主送机关, ends with a colon).
 ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、,，()\s]{2,120}[:：]$")
@@ -80,3 +90,10 @@ PUBLIC_NOTE = re.compile(r"^\((?:此件|本件)[^)]{0,20}\)$")  # （此件公�
 EDITORIAL_NOTE = re.compile(r"^\((?:此件|本件|本文|全文|有删减|略)[^()]{0,20}\)$")
 ATTACHMENT = re.compile(r"^附件\s*(\d{0,2})\s*[:：.]?\s*(.*)$")
 TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|\t\s*\(?\d{1,4}\)?\s*$|\(\d{1,4}\)\s*$)")
+
+
+def is_toc_line(text: str) -> bool:
+    """``TOC_LINE.search``, run only where one of its literals is: a dot leader, a tab, or a line
+    ending in ")". The search scans the whole text at every position; the literal tests are C."""
+    return bool(("...." in text or "……" in text or "\t" in text or text.rstrip().endswith(")"))
+                and TOC_LINE.search(text))

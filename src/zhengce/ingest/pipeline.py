@@ -11,10 +11,13 @@ from .outline import build_outline
 from .pagemeta import fold_into_block_document, reconcile, title_key, untitled_document
 from .split import split_documents
 
+_ISSUE = re.compile(r"第\d+期")  # a gazette's issue number
+_SUFFIX = re.compile(r"\.[^.]+$")
+
 
 def _gazette(front) -> str | None:
     names = [b.text for b in front[:12] if b.text.endswith("公报")]
-    issue = next((m.group(0) for b in front[:12] for m in [re.search(r"第\d+期", b.text)] if m), None)
+    issue = next((m.group(0) for b in front[:12] for m in [_ISSUE.search(b.text)] if m), None)
     if not names:
         return None
     return names[0] + (f" {issue}" if issue else "")
@@ -33,7 +36,7 @@ def parse_source(src: SourceText) -> list[Document]:
             untitled = bool(raws) and title_key(raws[0].blocks[raws[0].title_index].text) != title_key(
                 src.meta["title"])
     gazette = _gazette(front)
-    stem = re.sub(r"\.[^.]+$", "", src.name)
+    stem = _SUFFIX.sub("", src.name)
     docs: list[Document] = []
     keys: set[str] = set()
     for n, rd in enumerate(raws, 1):

@@ -23,6 +23,18 @@ _OPENING = re.compile(r"^(?:为|根据|按照|依据|经|现将|现就|近年来
 _DOC_END = re.compile(r"(?:施行|实施|执行|废止)。$")
 # 批转 is the State Council's form for forwarding with approval ("国务院批转…意见的通知").
 _ISSUE = re.compile(r"(?:印发|批转|转发|颁布|发布)\s*《(.+)》\s*的?(?:通知|决定)$")
+_SUBTITLE = re.compile(r"\([^()]{1,30}\)")  # (试行) / (2018年—2020年)
+_FIRST_ONE = re.compile(r"^第[一1]\s*[章条]")
+_ISSUER_HEAD = re.compile(r"^(.{2,80}?)(?:关于|印发|批转|转发|贯彻)")
+_PLACE = re.compile(r"(北京市|[\u4e00-\u9fff]{2,6}[省市区县])")
+_KEY_DROP = re.compile(r"[《》“”\"'()（）]")
+_SENTENCES = re.compile(r"(?<=[。；])")
+_TITLE_LIST = re.compile(r"(?:\d{0,3}[.、]?《[^《》]+》[、，。；;]?)+")
+_BARE_LINK = re.compile(r"[!-~]+")
+_HEADING_PUNCT = re.compile(r"[，。；：]")
+_BRACKETED = re.compile(r"【([^】]{1,40})】")
+_BARE_ATTACHMENT = re.compile(r"附件\s*\d{0,2}")
+_NUMBERED_PARTS = re.compile(r"\s*\d{1,2}\s*[.、]\s*")
 
 
 @dataclass(slots=True)
@@ -42,23 +54,33 @@ class RawDocument:
     promulgated: int | None = None
 
 
+_SENTENCE_PUNCT = re.compile(r"[。；！？]")
+
+
 def is_title(b: Block) -> bool:
+    """A line that ends with a 文种 and reads as a title (no sentence, not numbered, not a TOC entry).
+
+    The tests are all pure and must all pass: the cheap and selective ones (length, the 文种 at
+    the end) go first.
+    """
     t = b.text
-    if b.table or len(t) < 6 or len(t) > 160 or P.TOC_LINE.search(t):
+    if b.table or len(t) < 6 or len(t) > 160 or t.startswith(("附件", "(")) or not P.doc_type_end(t):
         return False
-    if re.search(r"[。；！？]", t) or "，" in t.replace("《", "").split("》")[-1]:
+    if _SENTENCE_PUNCT.search(t) or "，" in t.replace("《", "").split("》")[-1]:
         return False
-    if marker_of(t) or t.startswith(("附件", "(")):
-        return False
-    return bool(P.DOC_TYPE_END.search(t))
+    return not (P.is_toc_line(t) or marker_of(t))
 
 
 def is_docnum_line(text: str) -> bool:
     return bool(P.DOCNUM_LINE.match(text))
 
 
+_DATE_LINES = re.compile(f"(?:{P.DATE_LINE.pattern})|(?:{P.DATE_CN_LINE.pattern})")
+
+
 def is_date_line(text: str) -> bool:
-    return bool(P.DATE_LINE.match(text) or P.DATE_CN_LINE.match(text))
+    """A signing date in Arabic or Chinese numerals (one pattern for both: this runs on every block)."""
+    return bool(_DATE_LINES.match(text))
 
 
 def is_addressee(text: str) -> bool:
@@ -68,6 +90,8 @@ def is_addressee(text: str) -> bool:
     "第三条 本办法所称的…是指下列具有北京市户籍的老年人：" (xicheng-gazette-2022.txt:3321) was
     taken as an addressee and dropped from the outline, its items falling under 第二条.
     """
+    if not (":" in text[-2:] or "：" in text[-2:]):  # ADDRESSEE ends in a colon: most lines do not
+        return False
     return (bool(P.ADDRESSEE.match(text) and P.ADDRESSEE_WORDS.search(text)) and len(text) <= 120
             and marker_of(text) is None)
 
@@ -83,9 +107,9 @@ def _confirmation(blocks: list[Block], i: int) -> str | None:
     after_end = bool(prev and (is_date_line(prev) or _DOC_END.search(prev) or _category(blocks[i - 1])))
     for b in blocks[i + 1: i + 6]:
         t = b.text
-        if P.TOC_LINE.search(t) or b.table:
+        if P.is_toc_line(t) or b.table:
             return None
-        if re.fullmatch(r"\([^()]{1,30}\)", t) or P.MONTH_LINE.match(t):
+        if (t[:1] == "(" and _SUBTITLE.fullmatch(t)) or P.MONTH_LINE.match(t):
             continue  # (试行) / (2018年—2020年) subtitle, "2021 年 11 月"
         if is_docnum_line(t) or P.ANNOUNCE_NUMBER.match(t):
             return "docnum"  # 京政发〔2021〕34号; a 公告's "2021年第30号"
@@ -95,7 +119,7 @@ def _confirmation(blocks: list[Block], i: int) -> str | None:
             return "date"
         if is_title(b):
             return None
-        if re.match(r"^第[一1]\s*[章条]", t):
+        if _FIRST_ONE.match(t):
             return "chapter"  # a regulation: 第一章 总则 / 第一条
         if _OPENING.match(t) and len(t) > 20:
             return "opening"
@@ -104,8 +128,8 @@ def _confirmation(blocks: list[Block], i: int) -> str | None:
 
 
 def _issuer_prefixed(title: str) -> bool:
-    m = re.match(r"^(.{2,80}?)(?:关于|印发|批转|转发|贯彻)", title)
-    return bool(m and (P.ORG_END.search(m.group(1)) or re.fullmatch(r"(北京市|[\u4e00-\u9fff]{2,6}[省市区县])", m.group(1))))
+    m = _ISSUER_HEAD.match(title)
+    return bool(m and (P.ORG_END.search(m.group(1)) or _PLACE.fullmatch(m.group(1))))
 
 
 def _issued_titles(title: str) -> list[str]:
@@ -116,7 +140,7 @@ def _issued_titles(title: str) -> list[str]:
 def _key(title: str) -> str:
     """Comparison key for titles: normalised, 〈〉 as 《》, quotes and brackets dropped."""
     t = normalize(title).replace("〈", "《").replace("〉", "》")
-    return re.sub(r"[《》“”\"'()（）]", "", t)
+    return _KEY_DROP.sub("", t)
 
 
 def _continues(doc: RawDocument, title: Block) -> bool:
@@ -137,7 +161,7 @@ def _issued_in(text: str) -> list[str]:
     "根据《…关于印发…的通知》要求" only cites: its 印发 stands inside the quotes.
     """
     out: list[str] = []
-    for sentence in re.split(r"(?<=[。；])", text):
+    for sentence in _SENTENCES.split(text):
         if "《" in sentence and _ISSUING.search(_QUOTED.sub("", sentence)):
             out += [_key(t) for t in _QUOTED.findall(sentence)]
     return out
@@ -153,7 +177,7 @@ def _is_list_line(b: Block) -> bool:
     """A line of a list without text: 《title》s alone (lines of them join into one block), or a
     bare link (no Chinese at all)."""
     t = b.text
-    return bool(re.fullmatch(r"(?:\d{0,3}[.、]?《[^《》]+》[、，。；;]?)+", t) or re.fullmatch(r"[!-~]+", t))
+    return bool(_TITLE_LIST.fullmatch(t) or _BARE_LINK.fullmatch(t))
 
 
 def _detach_trailing_list(doc: RawDocument) -> list[Block]:
@@ -166,7 +190,7 @@ def _detach_trailing_list(doc: RawDocument) -> list[Block]:
     n_list = len(doc.blocks) - j
     head = doc.blocks[j - 1].text if j > 1 else ""
     heading = bool(_category(doc.blocks[j - 1]) or (marker_of(head) and len(head) <= 30
-                                                    and not re.search(r"[，。；：]", head)))
+                                                    and not _HEADING_PUNCT.search(head)))
     if n_list >= 2 and j > 1 and heading and j - 1 > doc.title_index:
         cut = doc.blocks[j - 1:]
         del doc.blocks[j - 1:]
@@ -177,11 +201,14 @@ def _detach_trailing_list(doc: RawDocument) -> list[Block]:
 def _category(b: Block) -> str | None:
     """Compilation/gazette category headings that sit between documents."""
     t = b.text
-    m = re.fullmatch(r"【([^】]{1,40})】", t)
-    if m:
-        return m.group(1)
+    c = t[:1]
+    if c == "【":
+        m = _BRACKETED.fullmatch(t)
+        return m.group(1) if m else None
+    if not ("0" <= c <= "9" and len(t) <= 16):  # a "num" marker starts with a digit
+        return None
     mk = marker_of(t)
-    if mk and mk[0] == "num" and len(t) <= 16 and not re.search(r"[，。；：]", t):
+    if mk and mk[0] == "num" and not _HEADING_PUNCT.search(t):
         return t[mk[2]:]
     return None
 
@@ -200,7 +227,8 @@ def split_documents(blocks: list[Block]) -> tuple[list[RawDocument], list[Block]
                               order_number=int(m.group(1)) if m else None)
             docs.append(cur)
             continue
-        after_attachment = i > 0 and bool(re.fullmatch(r"附件\s*\d{0,2}", blocks[i - 1].text))
+        after_attachment = i > 0 and blocks[i - 1].text.startswith("附件") and bool(
+            _BARE_ATTACHMENT.fullmatch(blocks[i - 1].text))
         how = _confirmation(blocks, i) if is_title(b) and not after_attachment else None
         if how and cur and cur.order_issuer and cur.promulgated is None:
             cur.promulgated = len(cur.blocks)  # the promulgated text's title: the order's document
@@ -244,5 +272,5 @@ def _attachment_names(text: str) -> list[str]:
     m = P.ATTACHMENT.match(text)
     if not m or not m.group(2):
         return []
-    parts = re.split(r"\s*\d{1,2}\s*[.、]\s*", m.group(2))
+    parts = _NUMBERED_PARTS.split(m.group(2))
     return [_key(p) for p in parts if len(p) >= 4]
