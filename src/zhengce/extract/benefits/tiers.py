@@ -98,7 +98,8 @@ def list_intros(doc: Document) -> dict[str, list]:
     out = {}
     for p in doc.provisions:
         t = work_text(p.text).rstrip()
-        if not INTRO.search(t) or p.cid not in kids:
+        # INTRO ends in "[：:]$" and t has no trailing newline: only a text ending in a colon can match
+        if not t.endswith(("：", ":")) or not INTRO.search(t) or p.cid not in kids:
             continue
         items = [c for c in kids[p.cid] if ITEM.match(work_text(c.text))]
         if len(items) > 1 and sum(1 for c in items if money_spans(work_text(c.text))) >= 2:
