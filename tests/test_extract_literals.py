@@ -85,3 +85,15 @@ def test_doc_numbers_found_from_the_bracket_are_the_patterns_matches(provision_t
         assert list(_doc_number_matches(text)) == want, text[:60]
         found += len(want)
     assert found > 20
+
+
+def test_first_unit_is_the_lists_first(provision_texts):
+    # tasks reject a subject on its first unit before cleaning the rest of the list
+    from zhengce.extract.tasks.units import first_unit, split_list
+    seen = 0
+    for text in provision_texts:
+        for piece in (text[:40], text[:80], text):
+            units = split_list(piece)
+            assert first_unit(piece) == (units[0] if units else None)
+            seen += bool(units)
+    assert seen > 100
