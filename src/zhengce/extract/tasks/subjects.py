@@ -111,11 +111,13 @@ def subject_tasks(p: Provision, text: str) -> list[ProseTask]:
         return []
     out: list[ProseTask] = []
     heading = compact(p.heading or "")
+    heading_words = heading.rstrip("。")
     for m in _SENTENCE.finditer(s):
         sent = m.group(0)
-        if heading and sent.rstrip("。") == heading.rstrip("。"):
+        if heading and sent.rstrip("。") == heading_words:
             continue
-        body = _ITEM_MARK.sub("", sent)
+        mark = _ITEM_MARK.match(sent)  # anchored: at most one item mark, at the start
+        body = sent[mark.end():] if mark else sent
         a = _assignment(body)
         if a:
             out.append(ProseTask(p, len(out) + 1, body.strip("。;"), a))
