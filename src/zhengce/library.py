@@ -41,6 +41,12 @@ class IngestResult:
 
 log = logging.getLogger(__name__)
 
+
+def internal_error(path: str | Path, source_path: str, e: BaseException) -> IngestResult:
+    """The error result of a file whose processing failed on a bug (or a dead worker process)."""
+    reason = f"处理失败 (internal error: {type(e).__name__}: {e})"
+    return IngestResult(str(path), "error", error=f"{path}: {reason}", source_path=source_path, reason=reason)
+
 # What ``Library.ingest`` takes: a path (identity = its file name) or (path, source_path).
 SourceRef = str | Path | tuple[str | Path, str]
 
@@ -85,31 +91,65 @@ def rekey(doc: Document, key: str) -> None:
         p.parent = move(p.parent)
 
 
-def distinct_keys(conn, src: SourceText, docs: list[Document]) -> None:
-    """Rekey documents whose key another source already holds (a compilation's reprint, or
-    ``notice#1`` of a second ``notice.txt``): ``key@stem``, then ``key@dir-stem``, then ``~2``….
+def key_plan(conn, name: str, source_path: str, keys: list[str]) -> dict[str, str]:
+    """{key: new key} for the documents whose key another source already holds (a compilation's
+    reprint, or ``notice#1`` of a second ``notice.txt``): ``key@stem``, then ``key@dir-stem``,
+    then ``~2``….
 
     A key this same source held before is kept, so re-ingesting a changed file keeps its keys.
-    Keys never contain "/" (a citation id is key + "/" + numbering path).
+    Keys never contain "/" (a citation id is key + "/" + numbering path). Depends on the keys
+    and the store only, so a file prepared ahead of the store is checked again in its write.
     """
-    taken = store_docs.keys_elsewhere(conn, src.source_path, [d.key for d in docs])
+    taken = store_docs.keys_elsewhere(conn, source_path, keys)
     if not taken:
-        return
-    used = {d.key for d in docs}
-    stem = Path(src.name).stem
-    slug = re.sub(r"\.[^./]+$", "", src.source_path or src.name).replace("/", "-")
-    for d in docs:
-        if d.key not in taken:
+        return {}
+    used = set(keys)
+    stem = Path(name).stem
+    slug = re.sub(r"\.[^./]+$", "", source_path or name).replace("/", "-")
+    plan: dict[str, str] = {}
+    for key in keys:
+        if key not in taken:
             continue
-        base, new, n = d.key, None, 2
-        cands = list(dict.fromkeys([f"{base}@{stem}", f"{base}@{slug}"]))
+        new, n = None, 2
+        cands = list(dict.fromkeys([f"{key}@{stem}", f"{key}@{slug}"]))
         while new is None:
-            busy = store_docs.keys_elsewhere(conn, src.source_path, cands) | used
+            busy = store_docs.keys_elsewhere(conn, source_path, cands) | used
             new = next((c for c in cands if c not in busy), None)
-            cands = [f"{base}@{slug}~{i}" for i in range(n, n + 32)]
+            cands = [f"{key}@{slug}~{i}" for i in range(n, n + 32)]
             n += 32
         used.add(new)
-        rekey(d, new)
+        plan[key] = new
+    return plan
+
+
+def distinct_keys(conn, src: SourceText, docs: list[Document]) -> dict[str, str]:
+    """Rekey the documents whose key another source holds (see ``key_plan``); returns the plan."""
+    plan = key_plan(conn, src.name, src.source_path or src.name, [d.key for d in docs])
+    for d in docs:
+        if d.key in plan:
+            rekey(d, plan[d.key])
+    return plan
+
+
+@dataclass
+class Prepared:
+    """A file read, parsed and extracted, ready for its write transaction.
+
+    What a worker process sends back (``zhengce.prefetch``): plain data, no source text beyond
+    what the documents hold. ``parsed_keys`` and ``plan`` let the write check that the key
+    choice still holds when the store has moved on since (another file of the same run took a key).
+    """
+    path: Path
+    source_path: str
+    name: str
+    sha256: str
+    fmt: str
+    encoding: str | None
+    n_lines: int
+    docs: list[Document]
+    items: list[tuple[int, int, list]]  # (document index, stage index, extracted items)
+    parsed_keys: list[str]
+    plan: dict[str, str]
 
 
 class Library:
@@ -134,23 +174,33 @@ class Library:
     # -- ingest ---------------------------------------------------------------------------
     def ingest(self, paths: Iterable[SourceRef], *, force: bool = False,
                progress: Callable[[IngestResult], None] | None = None,
-               root: str | Path | None = None) -> list[IngestResult]:
+               root: str | Path | None = None, workers: int | None = None) -> list[IngestResult]:
         """Ingest files; each is identified by ``source_identity(item, root)``.
 
+        ``workers`` (default the ``ingest_workers`` setting): processes that read, parse and
+        extract the next files while this one writes the current file (``zhengce.prefetch``);
+        0 does everything here. Files are written in the order given either way, one
+        transaction each, so the outcome is the same.
         POST_INGEST hooks get the file names (``Document.source``) of the changed sources.
         """
+        from .prefetch import prepared_ahead, worker_count
+        refs = [source_identity(item, root) for item in paths]
+        n = worker_count(self, workers, len(refs))
         results, changed = [], []
+        ahead = prepared_ahead(self, refs, force=force, workers=n) if n else None
         index = self.search_index.session()
         try:
-            for item in paths:
-                path, source_path = source_identity(item, root)
-                r = self.ingest_file(path, force=force, source_path=source_path, index=index)
+            for path, source_path in refs:
+                prep = next(ahead)[2] if ahead is not None else None
+                r = self._ingest(path, source_path, force, index, prep)
                 results.append(r)
                 if r.status == "ingested" and path.name not in changed:
                     changed.append(path.name)
                 if progress:
                     progress(r)
         finally:
+            if ahead is not None:
+                ahead.close()
             index.close()
         if changed:
             for hook in POST_INGEST:
@@ -170,6 +220,30 @@ class Library:
                 return self.ingest_file(path, force=force, source_path=source_path, index=session)
             finally:
                 session.close()
+        return self._ingest(Path(path), source_path or Path(path).name, force, index, None)
+
+    def _ingest(self, path: Path, source_path: str, force: bool, index,
+                prep: Prepared | IngestResult | None) -> IngestResult:
+        """Write ``prep`` (prepared ahead, or here when None); prepare again here when the store
+        moved on under it (its keys are no longer free)."""
+        for attempt in (0, 1):
+            if prep is None:
+                prep = self.prepare(path, source_path=source_path, force=force)
+            if isinstance(prep, IngestResult):
+                return prep
+            r = self.write(prep, index, force=force, check_keys=attempt == 0)
+            if r is not None:
+                return r
+            prep = None
+        raise AssertionError("unreachable: the second write does not check keys")
+
+    def prepare(self, path: str | Path, *, source_path: str | None = None,
+                force: bool = False) -> Prepared | IngestResult:
+        """Read, parse and extract one file outside any transaction (here or in a worker process).
+
+        An IngestResult when there is nothing to write: "unchanged" (same sha256 as stored), or
+        "error" naming the file.
+        """
         from .ingest import parse_source
         from .sources import read_source
         source_path = source_path or Path(path).name
@@ -182,10 +256,11 @@ class Library:
             docs = parse_source(src)
             if not docs:
                 raise SourceError(str(path), "未识别出任何公文 (no official document found)")
+            parsed_keys = [d.key for d in docs]
             with self.engine.connect() as conn:
-                distinct_keys(conn, src, docs)
-            extracted = [(doc, name, extract(doc), save) for doc in docs
-                         for name, extract, save in self.stages]
+                plan = distinct_keys(conn, src, docs)
+            items = [(i, j, extract(doc)) for i, doc in enumerate(docs)
+                     for j, (_name, extract, _save) in enumerate(self.stages)]
         except ZhengceError as e:
             return IngestResult(str(path), "error", error=str(e), source_path=source_path,
                                 reason=getattr(e, "reason", None) or str(e))
@@ -194,26 +269,38 @@ class Library:
                                 source_path=source_path, reason="文件结构过深 (nesting too deep)")
         except Exception as e:  # a bug met on one file must not stop a folder of thousands
             log.debug("ingest of %s failed", path, exc_info=True)
-            reason = f"处理失败 (internal error: {type(e).__name__}: {e})"
-            return IngestResult(str(path), "error", error=f"{path}: {reason}", source_path=source_path,
-                                reason=reason)
+            return internal_error(path, source_path, e)
+        return Prepared(Path(path), source_path, src.name, src.sha256, src.fmt, src.encoding, len(src.lines),
+                        docs, items, parsed_keys, plan)
+
+    def write(self, prep: Prepared, index, *, force: bool = False,
+              check_keys: bool = True) -> IngestResult | None:
+        """Replace the file's rows in one transaction and hand its documents to the index session.
+
+        None when ``check_keys`` finds that the key choice made in ``prepare`` no longer holds
+        (the caller prepares the file again).
+        """
+        source_path, docs = prep.source_path, prep.docs
         counts: dict[str, int] = {}
         with store_base.write_transaction(self.engine) as conn:
             store_docs.lock_source(conn, source_path)
-            if not force and store_docs.source_sha(conn, source_path) == src.sha256:
+            if not force and store_docs.source_sha(conn, source_path) == prep.sha256:
                 # another process ingested this very version while we parsed it
-                return IngestResult(str(path), "unchanged", source_path=source_path)
-            store_graph.keep_replaced(conn, source_path, src.sha256)  # the old version stays diffable
+                return IngestResult(str(prep.path), "unchanged", source_path=source_path)
+            if check_keys and key_plan(conn, prep.name, source_path, prep.parsed_keys) != prep.plan:
+                return None
+            store_graph.keep_replaced(conn, source_path, prep.sha256)  # the old version stays diffable
             store_docs.delete_source(conn, source_path)
-            store_docs.save_source(conn, name=src.name, path=str(path), sha256=src.sha256,
-                                   fmt=src.fmt, encoding=src.encoding, n_lines=len(src.lines),
+            store_docs.save_source(conn, name=prep.name, path=str(prep.path), sha256=prep.sha256,
+                                   fmt=prep.fmt, encoding=prep.encoding, n_lines=prep.n_lines,
                                    docs=docs, source_path=source_path)
-            for doc, name, items, save in extracted:
-                save(conn, doc, items)
+            for i, j, items in prep.items:
+                name, _extract, save = self.stages[j]
+                save(conn, docs[i], items)
                 counts[name] = counts.get(name, 0) + len(items)
-            index.in_transaction(conn, source_path, src.sha256, docs)
-        index.committed(source_path, src.sha256, docs)
-        return IngestResult(str(path), "ingested", documents=len(docs), source_path=source_path,
+            index.in_transaction(conn, source_path, prep.sha256, docs)
+        index.committed(source_path, prep.sha256, docs)
+        return IngestResult(str(prep.path), "ingested", documents=len(docs), source_path=source_path,
                             provisions=sum(len(d.provisions) for d in docs), counts=counts)
 
     # -- read -----------------------------------------------------------------------------

@@ -36,6 +36,10 @@ SETTINGS: list[Setting] = [
     Setting("soffice", "ZHENGCE_SOFFICE", None,
             "LibreOffice program that converts .doc/.wps/.et files; default soffice (or libreoffice) on PATH. "
             "'none' turns conversion off: such files are then refused with an error naming the converter."),
+    Setting("ingest_workers", "ZHENGCE_INGEST_WORKERS", "0",
+            "Processes that read, parse and extract the next files while an ingest writes the current one "
+            "(zhengce ingest --workers); 0 does all in one process. Files are still written in order, one "
+            "transaction each."),
     Setting("convert_timeout", "ZHENGCE_CONVERT_TIMEOUT", "120",
             "Seconds one LibreOffice conversion may take before the file is refused as stuck."),
 ]

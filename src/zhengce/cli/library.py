@@ -20,6 +20,9 @@ from .app import app, console, err_console, get_library
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders (.txt .md .pdf .docx .html …); folders are walked."),
     force: bool = typer.Option(False, "--force", help="Re-parse even when a file is unchanged."),
+    workers: int = typer.Option(None, "--workers", min=0,
+                                help="Processes that parse the next files while one is written "
+                                     "(default: ZHENGCE_INGEST_WORKERS; 0: one process)."),
 ) -> None:
     """Ingest files into the library (idempotent, atomic per file).
 
@@ -47,7 +50,7 @@ def ingest(
                 console.print(f"{r.path}: {r.documents} 篇公文, {r.provisions} 条款 {extra}", highlight=False,
                               soft_wrap=True, markup=False)  # one line per file, even when piped
 
-        lib.ingest(found.files, force=force, progress=report)
+        lib.ingest(found.files, force=force, progress=report, workers=workers)
     for line in summary_lines(results, found):
         err_console.print(line, highlight=False, markup=False)
     if any(r.status == "error" for r in results):

@@ -48,28 +48,37 @@ def doc_context(doc: Document) -> str:
 
 
 def records(seg: Segmenter, doc: Document, sha: str = "") -> list[Record]:
-    """The index records of one document's non-empty provisions."""
+    """The index records of one document's non-empty provisions.
+
+    Each provision text is segmented once; the document context once per document; a heading
+    path once per distinct path (siblings share it).
+    """
     paths = heading_paths(doc)
-    ctx = seg.token_text(doc_context(doc))
+    token_text = seg.token_text
+    ctx = token_text(doc_context(doc))
     day = int(doc.date.strftime("%Y%m%d")) if doc.date else 0
     facets = doc_values(doc)
     date = doc.date.isoformat() if doc.date else None
-    path_tokens: dict[str, str] = {}  # siblings share a heading path: segment it once
+    title, issuers, number, doc_type = doc.title, doc.issuers or [], doc.doc_number, doc.doc_type
+    key, source, sp = doc.key, doc.source, doc.source_path or doc.source
+    path_tokens: dict[str, str] = {}
     out = []
     for p in doc.provisions:
-        if not p.text.strip():
+        text = p.text
+        if not text or text.isspace():
             continue
         path = paths[p.cid]
-        key = " ".join(path) + (" " + " ".join(p.header or []) if p.kind == "row" else "")
-        toks = path_tokens.get(key)
+        pkey = " ".join(path)
+        if p.kind == "row":
+            pkey += " " + " ".join(p.header or [])
+        toks = path_tokens.get(pkey)
         if toks is None:
-            toks = path_tokens[key] = seg.token_text(key) if key.strip() else ""
-        meta = {"title": doc.title, "issuers": doc.issuers or [], "date": date, "path": path,
-                "text": p.text, "raw": p.raw if p.raw != p.text else None, "ls": p.line_start,
-                "le": p.line_end, "kind": p.kind, "doc_number": doc.doc_number,
-                "doc_type": doc.doc_type, "sha": sha, "sp": doc.source_path or doc.source}
-        out.append(Record(p.cid, doc.key, doc.source, doc.source_path or doc.source, p.seq, seg.token_text(p.text), ctx, toks,
-                          day, facets, meta))
+            toks = path_tokens[pkey] = token_text(pkey) if pkey.strip() else ""
+        meta = {"title": title, "issuers": issuers, "date": date, "path": path,
+                "text": text, "raw": p.raw if p.raw != text else None, "ls": p.line_start,
+                "le": p.line_end, "kind": p.kind, "doc_number": number,
+                "doc_type": doc_type, "sha": sha, "sp": sp}
+        out.append(Record(p.cid, key, source, sp, p.seq, token_text(text), ctx, toks, day, facets, meta))
     return out
 
 

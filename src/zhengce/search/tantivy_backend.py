@@ -78,12 +78,28 @@ def register_tokenizers(index: tantivy.Index) -> None:
 
 
 def to_tantivy(r: Record) -> tantivy.Document:
-    fields = {"cid": r.cid, "doc_key": r.doc_key, "source": r.source, "source_path": r.source_path, "body": r.body, "ctx": r.ctx,
-              "path": r.path, "day": r.day, "seq": r.seq,
-              "meta": orjson.dumps(r.meta)}
+    """The tantivy document of a record, field by field (``Document(**fields)`` converts a
+    keyword dict through a generic path that cost twice as much per record)."""
+    d = tantivy.Document()
+    add_text = d.add_text
+    add_text("cid", r.cid)
+    add_text("doc_key", r.doc_key)
+    add_text("source", r.source)
+    add_text("source_path", r.source_path)
+    add_text("body", r.body)
+    add_text("ctx", r.ctx)
+    add_text("path", r.path)
+    d.add_integer("day", r.day)
+    d.add_integer("seq", r.seq)
+    d.add_bytes("meta", orjson.dumps(r.meta))
     for name, vals in r.facets.items():
-        fields[f"f_{name}"] = vals or [""]
-    return tantivy.Document(**fields)
+        field = f"f_{name}"
+        if vals:
+            for v in vals:
+                add_text(field, v)
+        else:
+            add_text(field, "")  # no value: the empty string (what the readers expect)
+    return d
 
 
 class WriterLock:

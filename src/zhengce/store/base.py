@@ -14,6 +14,7 @@ another process committed in between, whatever the busy timeout.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -73,19 +74,18 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict]) -> None:
 
 
 def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:
-    """Insert many rows in one round trip: COPY on PostgreSQL, one ``executemany`` on SQLite.
-
-    Bypasses SQLAlchemy's per-row bind processing (a third of ingest time for provisions):
-    JSON columns are serialised here with orjson, everything else goes to the driver as is.
-    """
+    """Insert many rows given as dicts (every row with the keys of the first): see ``insert_rows``."""
     if not rows:
         return
-    import orjson
-    from sqlalchemy import JSON, Date, DateTime
-
     cols = [c.name for c in table.columns if c.name in rows[0]]
-    sqlite = conn.dialect.name == "sqlite"
-    special = []  # (position, kind): only these cells are converted, the rest pass through
+    insert_rows(conn, table, cols, [tuple(r.get(c) for c in cols) for r in rows])
+
+
+@functools.lru_cache(maxsize=256)
+def _cell_kinds(table: Table, cols: tuple[str, ...], sqlite: bool) -> tuple[tuple[int, str], ...]:
+    """(position, kind) of the cells ``insert_rows`` must convert: JSON always, dates on SQLite."""
+    from sqlalchemy import JSON, Date, DateTime
+    special = []
     for i, name in enumerate(cols):
         t = table.c[name].type
         if isinstance(t, JSON):
@@ -94,17 +94,37 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:
             special.append((i, "datetime"))
         elif sqlite and isinstance(t, Date):
             special.append((i, "date"))
-    data = []
-    for r in rows:
-        row = [r.get(c) for c in cols]
-        for i, kind in special:
-            v = row[i]
-            if v is not None:  # SQLAlchemy's SQLite storage formats (ISO text)
-                row[i] = (orjson.dumps(v).decode() if kind == "json" else
-                          v.isoformat(sep=" ") if kind == "datetime" else v.isoformat())
-        data.append(tuple(row))
+    return tuple(special)
+
+
+def insert_rows(conn: Connection, table: Table, cols: list[str], rows: list[tuple]) -> None:
+    """Insert many rows (tuples in ``cols`` order) in one round trip: COPY on PostgreSQL, one
+    ``executemany`` on SQLite.
+
+    Bypasses SQLAlchemy's per-row bind processing (a third of ingest time for provisions):
+    JSON cells are serialised here with orjson, SQLite dates as SQLAlchemy's ISO text, every
+    other cell goes to the driver as is. Column defaults are not applied: give every column.
+    """
+    if not rows:
+        return
+    import orjson
+
+    sqlite = conn.dialect.name == "sqlite"
+    special = _cell_kinds(table, tuple(cols), sqlite)
+    if special:
+        data = []
+        for r in rows:
+            row = list(r)
+            for i, kind in special:
+                v = row[i]
+                if v is not None:  # SQLAlchemy's SQLite storage formats (ISO text)
+                    row[i] = (orjson.dumps(v).decode() if kind == "json" else
+                              v.isoformat(sep=" ") if kind == "datetime" else v.isoformat())
+            data.append(tuple(row))
+    else:
+        data = rows
     quoted = ", ".join(f'"{c}"' for c in cols)
-    if conn.dialect.name == "postgresql":
+    if not sqlite:
         cur = conn.connection.dbapi_connection.cursor()
         with cur.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as cp:
             for row in data:

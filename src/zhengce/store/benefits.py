@@ -27,7 +27,7 @@ from sqlalchemy import (
 
 from ..extract.benefits.rule import BenefitRule
 from ..model import Document
-from .base import metadata
+from .base import insert_rows, metadata
 
 benefit_rules = Table(
     "benefit_rules", metadata,
@@ -58,9 +58,9 @@ def save_rules(conn: Connection, doc: Document, rules: list[BenefitRule]) -> Non
     """Extraction-stage save (caller owns the transaction; old rows were deleted by doc_key)."""
     if rules:
         conn.execute(delete(benefit_rules).where(benefit_rules.c.id.in_([r.id for r in rules])))
-        conn.execute(benefit_rules.insert(), [
-            dict(id=r.id, doc_key=r.doc_key, source=r.source, beneficiary=r.beneficiary, name=r.name,
-                 amount_max_yuan=r.amount.max_yuan, data=r.to_dict()) for r in rules])
+        insert_rows(conn, benefit_rules, ["id", "doc_key", "source", "beneficiary", "name", "amount_max_yuan", "data"],
+                    [(r.id, r.doc_key, r.source, r.beneficiary, r.name, r.amount.max_yuan, r.to_dict())
+                     for r in rules])
 
 
 def _latest_overrides(conn: Connection) -> dict[str, dict]:

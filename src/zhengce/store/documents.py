@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 
 from ..model import Document, Provision
-from .base import bulk_insert, metadata
+from .base import insert_rows, metadata
 
 sources = Table(
     "sources", metadata,
@@ -222,21 +222,26 @@ def save_source(conn: Connection, *, name: str, path: str, sha256: str, fmt: str
     conn.execute(source_log.insert().values(source=source_path, sha256=sha256))
     doc_rows, prov_rows = [], []
     for seq, d in enumerate(docs):
-        doc_rows.append(dict(
-            key=d.key, source=name, source_path=source_path, seq=seq, title=d.title, short_title=d.short_title,
-            doc_number=d.doc_number, issuers=d.issuers, date=d.date, addressees=d.addressees,
-            doc_type=d.doc_type, level=d.level, district=d.district, note=d.note,
-            effective=d.effective, trial=d.trial, gazette=d.gazette, category=d.category,
-            published=d.published, subject=d.subject, index_no=d.index_no,
-            field_sources=d.field_sources or None, notes=d.notes or None,
-            line_start=d.line_start, line_end=d.line_end, raw=d.raw, text=d.text, status=d.status))
-        for p in d.provisions:
-            prov_rows.append(dict(
-                cid=p.cid, doc_key=d.key, seq=p.seq, level=p.level, label=p.label,
-                heading=p.heading, kind=p.kind, parent=p.parent, raw=p.raw, text=p.text,
-                line_start=p.line_start, line_end=p.line_end, cells=p.cells, header=p.header))
-    bulk_insert(conn, documents, doc_rows)
-    bulk_insert(conn, provisions, prov_rows)
+        doc_rows.append((
+            d.key, name, source_path, seq, d.title, d.short_title, d.doc_number, d.issuers, d.date,
+            d.addressees, d.doc_type, d.level, d.district, d.note, d.effective, d.trial, d.gazette,
+            d.category, d.published, d.subject, d.index_no, d.field_sources or None, d.notes or None,
+            d.line_start, d.line_end, d.raw, d.text, d.status))
+        key = d.key
+        prov_rows += [(p.cid, key, p.seq, p.level, p.label, p.heading, p.kind, p.parent, p.raw, p.text,
+                       p.line_start, p.line_end, p.cells, p.header) for p in d.provisions]
+    insert_rows(conn, documents, DOC_COLUMNS, doc_rows)
+    insert_rows(conn, provisions, PROV_COLUMNS, prov_rows)
+
+
+# Column order of the tuples ``save_source`` builds (explicit tuples: no dict per row).
+DOC_COLUMNS = ["key", "source", "source_path", "seq", "title", "short_title", "doc_number", "issuers", "date",
+               "addressees", "doc_type", "level", "district", "note", "effective", "trial", "gazette",
+               "category", "published", "subject", "index_no", "field_sources", "notes",
+               "line_start", "line_end", "raw", "text", "status"]
+PROV_COLUMNS = ["cid", "doc_key", "seq", "level", "label", "heading", "kind", "parent", "raw", "text",
+                "line_start", "line_end", "cells", "header"]
+assert set(DOC_COLUMNS) == set(documents.c.keys()) and set(PROV_COLUMNS) == set(provisions.c.keys())
 
 
 def _doc(row, provs: list[Provision] | None = None) -> Document:

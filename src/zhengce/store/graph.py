@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import JSON, Column, Connection, Date, DateTime, Integer, String, Table, Text, select
 
 from ..model import Document
-from .base import metadata
+from .base import insert_rows, metadata
 
 doc_clauses = Table(
     "doc_clauses", metadata,
@@ -40,9 +40,8 @@ doc_versions = Table(
 
 
 def save_clauses(conn: Connection, doc: Document, items: list) -> None:
-    for c in items:
-        conn.execute(doc_clauses.insert().values(doc_key=doc.key, start=c.start, end=c.end,
-                                                 start_raw=c.start_raw, end_raw=c.end_raw))
+    insert_rows(conn, doc_clauses, ["doc_key", "start", "end", "start_raw", "end_raw"],
+                [(doc.key, c.start, c.end, c.start_raw, c.end_raw) for c in items])
 
 
 def clauses_of(conn: Connection, keys: list[str] | None = None) -> dict[str, dict]:

@@ -20,7 +20,7 @@ from sqlalchemy import (
     Text,
 )
 
-from .base import metadata
+from .base import insert_rows, metadata
 
 tasks = Table(
     "tasks", metadata,
@@ -92,21 +92,24 @@ accounts = Table(
 )
 
 
+TASK_COLUMNS = ["id", "doc_key", "source", "cid", "seq", "number", "title", "text", "parent_task", "lead_units",
+                "co_units", "deadline_raw", "deadline", "ongoing", "line_start", "line_end"]
+UNIT_COLUMNS = ["task_id", "doc_key", "unit", "canonical", "role"]
+
+
 def save(conn, items) -> None:
-    """Insert extracted tasks and their unit index (caller owns the transaction)."""
+    """Insert extracted tasks and their unit index (caller owns the transaction), one
+    ``executemany``/COPY per table with explicit tuples."""
     from ..extract.agencies import registry
     if not items:
         return
-    reg = registry()
-    conn.execute(tasks.insert(), [dict(
-        id=t.id, doc_key=t.doc_key, source=t.source, cid=t.cid, seq=t.seq, number=t.number,
-        title=t.title, text=t.text, parent_task=t.parent_task, lead_units=t.lead_units,
-        co_units=t.co_units, deadline_raw=t.deadline_raw, deadline=t.deadline, ongoing=t.ongoing,
-        line_start=t.line_start, line_end=t.line_end) for t in items])
-    units = [dict(task_id=t.id, doc_key=t.doc_key, unit=u, canonical=reg.canonical(u), role=role)
-             for t in items for role, us in (("lead", t.lead_units), ("co", t.co_units)) for u in us]
-    if units:
-        conn.execute(task_units.insert(), units)
+    canonical = registry().canonical
+    insert_rows(conn, tasks, TASK_COLUMNS, [(
+        t.id, t.doc_key, t.source, t.cid, t.seq, t.number, t.title, t.text, t.parent_task, t.lead_units,
+        t.co_units, t.deadline_raw, t.deadline, t.ongoing, t.line_start, t.line_end) for t in items])
+    insert_rows(conn, task_units, UNIT_COLUMNS, [
+        (t.id, t.doc_key, u, canonical(u), role)
+        for t in items for role, us in (("lead", t.lead_units), ("co", t.co_units)) for u in us])
 
 
 task_reports = Table(

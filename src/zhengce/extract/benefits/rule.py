@@ -9,7 +9,8 @@ a verdict "possibly eligible" and never "eligible".
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from copy import deepcopy
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 # Operators a condition may use (see zhengce.match.engine for their array semantics); ``like``:
@@ -94,8 +95,13 @@ class BenefitRule:
     corrected_by: str | None = None
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        """As ``asdict`` with each condition's own ``to_dict``, field by field: ``asdict`` walked
+        the conditions (then thrown away) and cost a tenth of the ingest's store time."""
+        d = {name: getattr(self, name) for name in _RULE_FIELDS}
         d["conditions"] = [c.to_dict() for c in self.conditions]
+        d["amount"] = {name: _copy(getattr(self.amount, name)) for name in _AMOUNT_FIELDS}
+        d["review"], d["non_stacking"], d["scope"] = list(self.review), list(self.non_stacking), list(self.scope)
+        d["apply"] = _copy(self.apply)
         return d
 
     @classmethod
@@ -105,3 +111,19 @@ class BenefitRule:
         d["amount"] = Amount(**(d.get("amount") or {}))
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in known})
+
+
+# Every field of a rule and of its amount, in declaration order (the keys ``to_dict`` writes).
+_RULE_FIELDS = tuple(f.name for f in fields(BenefitRule))
+_AMOUNT_FIELDS = tuple(f.name for f in fields(Amount))
+
+
+def _copy(v: Any) -> Any:
+    """What ``asdict`` makes of a field value: containers copied all the way down."""
+    if isinstance(v, str | int | float | None):
+        return v
+    if isinstance(v, dict):
+        return {_copy(k): _copy(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return type(v)(_copy(x) for x in v)
+    return deepcopy(v)

@@ -173,12 +173,14 @@ def _reference(doc: Document, cid: str, text: str, m: Mention, rel: str, aliases
 
 
 def save_references(conn: Connection, doc: Document, refs: list[Reference]) -> None:
-    if refs:
-        conn.execute(store_docs.references.insert(), [
-            dict(doc_key=r.doc_key, cid=r.cid, title=r.title, doc_number=r.doc_number, raw=r.raw,
-                 repeal=r.repeal, relation=r.relation, alias=r.alias, context=r.context,
-                 self_ref=r.self_ref, title_key=title_key(r.title), number_key=number_key(r.doc_number))
-            for r in refs])
+    from ...store.base import insert_rows
+    insert_rows(conn, store_docs.references, REFERENCE_COLUMNS, [
+        (r.doc_key, r.cid, r.title, r.doc_number, r.raw, r.repeal, r.relation, r.alias, r.context,
+         r.self_ref, title_key(r.title), number_key(r.doc_number)) for r in refs])
+
+
+REFERENCE_COLUMNS = ["doc_key", "cid", "title", "doc_number", "raw", "repeal", "relation", "alias", "context",
+                     "self_ref", "title_key", "number_key"]
 
 
 STAGE = ("references", extract_references, save_references)

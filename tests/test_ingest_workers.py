@@ -1,0 +1,117 @@
+"""Pipelined ingest (``Library.ingest(..., workers=N)``, ``zhengce.prefetch``): worker processes
+prepare files ahead, the calling process writes them in order — the store must end up exactly as
+an in-process ingest leaves it, on both stores, and a file that fails in a worker is an error
+result naming that file while the others go in.
+
+Texts: the 20 State Council pages of ../shared/eval/govcn/corpus, plus one of them again under
+another name (its documents' keys collide with the first copy's inside the same run).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from zhengce.errors import InvalidInput
+from zhengce.library import Library
+from zhengce.prefetch import worker_count
+from zhengce.search import search
+from zhengce.store import base as store_base
+from zhengce.store import documents as store_docs
+
+from conftest import ROOT
+
+GOVCN = ROOT.parent / "shared" / "eval" / "govcn" / "corpus"
+VOLATILE = {"id", "ingested_at", "kept_at", "path", "gen", "created_at"}
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> list[Path]:
+    if not GOVCN.is_dir():
+        pytest.skip("../shared/eval/govcn/corpus is not here")
+    d = tmp_path_factory.mktemp("pages")
+    files = sorted(GOVCN.glob("*.htm*"))
+    for f in files:
+        shutil.copy(f, d / f.name)
+    shutil.copy(files[3], d / "zz-reprint.htm")  # last: its keys are taken by an earlier file of the run
+    return sorted(d.iterdir())
+
+
+def stored(lib: Library) -> list[tuple]:
+    """Every row of every store table (ids, times and paths aside), sorted."""
+    rows = []
+    with lib.engine.connect() as conn:
+        for table in store_base.metadata.sorted_tables:
+            cols = [c for c in table.columns if c.name not in VOLATILE]
+            rows += sorted((table.name, *map(repr, r)) for r in conn.execute(select(*cols)))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def in_process(pages, tmp_path_factory) -> list[tuple]:
+    d = tmp_path_factory.mktemp("serial")
+    lib = Library(url=f"sqlite:///{d}/t.db", data_dir=d)
+    results = lib.ingest(pages, workers=0)
+    assert [r.status for r in results] == ["ingested"] * len(pages)
+    rows = stored(lib)
+    lib.engine.dispose()
+    return rows
+
+
+def test_workers_store_exactly_what_one_process_stores(library, pages, in_process):
+    results = library.ingest(pages, workers=2)
+    assert [r.status for r in results] == ["ingested"] * len(pages)
+    assert [r.source_path for r in results] == [p.name for p in pages]  # results in the order given
+    assert stored(library) == in_process
+    with library.engine.connect() as conn:
+        keys = {d.key for d in store_docs.documents_of_source(conn, "zz-reprint.htm")}
+    assert keys and all(k.endswith("@zz-reprint") for k in keys)  # rekeyed as in one process
+    # the index holds every non-empty provision of the store
+    with library.engine.connect() as conn:
+        n = sum(1 for sp in store_docs.source_shas(conn) for d in store_docs.documents_of_source(conn, sp)
+                for p in d.provisions if p.text.strip())
+    assert search(library, "", per_page=1, facets=False).total == n
+    again = library.ingest(pages, workers=2)
+    assert {r.status for r in again} == {"unchanged"}
+
+
+def test_a_file_failing_in_a_worker_is_an_error_naming_it(sqlite_library, pages, tmp_path):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really a pdf")
+    die_on = pages[2]
+    lib = sqlite_library
+    name, extract, save = lib.stages[0]
+
+    def dies_on_one_file(doc):  # a worker killed mid-file (out of memory, a crash in C)
+        if doc.source == die_on.name:
+            os._exit(9)
+        return extract(doc)
+
+    lib.stages[0] = (name, dies_on_one_file, save)
+    files = [pages[0], broken, pages[1], die_on, *pages[3:6]]
+    results = lib.ingest(files, workers=2)
+    by_name = {Path(r.path).name: r for r in results}
+    assert [Path(r.path).name for r in results] == [f.name for f in files]
+    assert by_name["broken.pdf"].status == "error" and "broken.pdf" in by_name["broken.pdf"].error
+    assert by_name[die_on.name].status == "error"
+    assert die_on.name in by_name[die_on.name].error and "worker process died" in by_name[die_on.name].error
+    ok = [f.name for f in files if f not in (broken, die_on)]
+    assert all(by_name[n].status == "ingested" for n in ok)
+    with lib.engine.connect() as conn:
+        assert sorted(store_docs.source_shas(conn)) == sorted(ok)
+
+
+def test_worker_count_setting(sqlite_library, monkeypatch):
+    monkeypatch.setenv("ZHENGCE_INGEST_WORKERS", "2")
+    assert worker_count(sqlite_library, None, 10) == min(2, os.cpu_count() or 1)
+    assert worker_count(sqlite_library, None, 1) == 0  # one file: nothing to overlap
+    assert worker_count(sqlite_library, 0, 10) == 0
+    memory = Library(url="sqlite://", data_dir=sqlite_library.data_dir / "m")
+    assert worker_count(memory, 2, 10) == 0  # a child process cannot see an in-memory store
+    monkeypatch.setenv("ZHENGCE_INGEST_WORKERS", "many")
+    with pytest.raises(InvalidInput, match="ZHENGCE_INGEST_WORKERS"):
+        worker_count(sqlite_library, None, 10)
