@@ -71,3 +71,29 @@ def test_guarded_pattern_finds_what_the_bare_one_finds(pattern, provision_texts)
     for text in provision_texts:
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in bare.finditer(text)]
         assert fast.sub("＿", text) == bare.sub("＿", text)
+
+
+def test_doc_numbers_found_from_the_bracket_are_the_patterns_matches(provision_texts):
+    # docnum finds 文号 from the bracketed year and extends left over the 机关代字 instead of trying
+    # the CJK run at every character; it must find exactly what DOC_NUMBER.finditer finds
+    from zhengce.extract.docnum import DOC_NUMBER, _doc_number_matches
+    extra = ["京政发〔2021〕1号京政发〔2021〕2号", "一二三四五六七八九十一二三四五六〔2020〕5号", "京政发\n〔2021〕34号",
+             "abc 〔2020〕 第 5 号", "号京 〔2021〕3号"]
+    found = 0
+    for text in provision_texts + extra:
+        want = [(m.start(), m.end(), m["org"], m["year"], m["seq"]) for m in DOC_NUMBER.finditer(text)]
+        assert list(_doc_number_matches(text)) == want, text[:60]
+        found += len(want)
+    assert found > 20
+
+
+def test_first_unit_is_the_lists_first(provision_texts):
+    # tasks reject a subject on its first unit before cleaning the rest of the list
+    from zhengce.extract.tasks.units import first_unit, split_list
+    seen = 0
+    for text in provision_texts:
+        for piece in (text[:40], text[:80], text):
+            units = split_list(piece)
+            assert first_unit(piece) == (units[0] if units else None)
+            seen += bool(units)
+    assert seen > 100

@@ -109,7 +109,9 @@ def test_batch_registry_and_versioned_corrections(library, tmp_path):
     from zhengce.match.rules_io import export_rules, import_rules
     src = corpus_file("xicheng-gazette-2022.txt")
     library.ingest([src])
-    bed = next(r for r in load_rules(library) if "基础服务设备补贴" in r.text)
+    rules = load_rules(library)
+    assert load_rules(library) is rules  # read once per store state, not on every match
+    bed = next(r for r in rules if "基础服务设备补贴" in r.text)
     # 精准推送 from a CSV registry (xicheng-gazette-2022.txt:3728 needs 本区户籍 + 重度)
     csv = tmp_path / "people.csv"
     csv.write_text("name,kind,age,hukou,residence_district,disability,lives_alone\n"
@@ -128,8 +130,13 @@ def test_batch_registry_and_versioned_corrections(library, tmp_path):
             r["amount"]["max_yuan"] = 3500
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert import_rules(library, path, author="审核员")["changed"] == 1
+    # the correction is in force at once (the cached rules follow the overrides table) …
+    corrected = load_rules(library)
+    assert corrected is not rules and next(r for r in corrected if r.id == bed.id).amount.max_yuan == 3500
     assert import_rules(library, path)["changed"] == 0
+    assert load_rules(library) is corrected
     library.ingest([src], force=True)
+    assert load_rules(library) is not corrected  # … and the store generation
     again = next(b for b in list_benefits(library) if b.id == bed.id)
     assert again.amount_max_yuan == 3500 and again.version == 1
 

@@ -32,6 +32,11 @@ DECREE = re.compile(
 # not "第二批2021年第3号" prose.
 _AUTHORITY_END = re.compile(r"(?:部|局|总局|委|署|院|厅|办|政府|银行|会)$")
 ANNOUNCEMENT = DECREE  # old name
+# The parts every match holds. Both patterns lead with a run of CJK characters, which the regex
+# engine tries at every position of the text; these lead with a bracket or 第 and are found by a
+# fast scan, so a text holding neither is skipped without running the full patterns.
+_NUMBER_TAIL = re.compile(rf"[{_OPEN}]\s*(?P<year>(?:19|20)\d\d)\s*[{_CLOSE}]\s*(?:第\s*)?(?P<seq>\d{{1,5}})\s*号")
+_DECREE_CORE = re.compile(r"第\s*\d{1,5}\s*号")
 
 # Words that end a sentence fragment before the 机关代字 in running text (…通知》(国办函…).
 _LEAD_NOISE = re.compile(r"^.*(?:的通知|通知|意见|规定|办法|决定|印发|依据|根据|按照|落实|参照|执行|要求|"
@@ -60,19 +65,39 @@ def _trim(org: str) -> str:
     return _LEAD_NOISE.sub("", org) or org
 
 
+def _doc_number_matches(text: str):
+    """What ``DOC_NUMBER.finditer(text)`` finds, as (start, end, org, year, seq), found from the
+    bracketed year instead of trying the 机关代字 run at every character.
+
+    The 机关代字 is CJK and the bracket is not, so a match's org is the CJK run right before the
+    bracket (and its whitespace), at most 14 long, starting after the previous match: its leftmost
+    start is where the regex would find it."""
+    prev_end = 0
+    for t in _NUMBER_TAIL.finditer(text):
+        w = t.start()
+        while w > prev_end and text[w - 1].isspace():  # str.isspace is the \s of re
+            w -= 1
+        p, lo = w, max(w - 14, prev_end)
+        while p > lo and "\u4e00" <= text[p - 1] <= "\u9fff":
+            p -= 1
+        if p == w:
+            continue
+        prev_end = t.end()
+        yield p, t.end(), text[p:w], t["year"], t["seq"]
+
+
 def find_doc_numbers(text: str) -> list[tuple[int, int, str]]:
     """All 文号 in running text as (start, end, canonical), in text order. Whitespace inside is tolerated."""
     out: list[tuple[int, int, str]] = []
     if "号" not in text:
         return out
     taken: list[tuple[int, int]] = []
-    for m in DOC_NUMBER.finditer(text):
-        org = m["org"]
+    for m_start, m_end, org, year, seq in _doc_number_matches(text):
         trimmed = _trim(org)
-        start = m.start() + (len(org) - len(trimmed))
-        out.append((start, m.end(), f"{trimmed}〔{m['year']}〕{int(m['seq'])}号"))
-        taken.append((m.start(), m.end()))
-    if "第" in text:
+        start = m_start + (len(org) - len(trimmed))
+        out.append((start, m_end, f"{trimmed}〔{year}〕{int(seq)}号"))
+        taken.append((m_start, m_end))
+    if "第" in text and _DECREE_CORE.search(text):
         for m in DECREE.finditer(text):
             kind = m["kind"] or m["kind2"]
             org = _trim(m["org"])

@@ -98,28 +98,42 @@ def _score(s: set[str]) -> tuple:
 
 
 def _necessary_seq(items: Items) -> set[str] | None:
-    """The best of: a run of plain literals, the exact strings of a run of finite items, or what a
-    required item needs (every match of a sequence contains a match of each of its parts)."""
-    cands: list[set[str]] = []
+    """The best of :func:`_necessary_sets`."""
+    cands = _necessary_sets(items)
+    return max(cands, key=_score) if cands else None
+
+
+def _necessary_sets(items: Items) -> list[set[str]]:
+    """Sets a match of the sequence needs one string of, each: runs of plain literals, the exact
+    strings of runs of finite items, what a required item needs (every match of a sequence contains
+    a match of each of its parts)."""
+    return [c for c, _end in _necessary_sets_at(items)]
+
+
+def _necessary_sets_at(items: Items) -> list[tuple[set[str], int]]:
+    """:func:`_necessary_sets`, each with ``end``: its strings occur within the match of items[:end]."""
+    cands: list[tuple[set[str], int]] = []
+    end = 0
     literal = ""  # the current run of single-string items
     exact: set[str] = {""}  # every string the current run of finite items can match
 
     def close_exact() -> None:
         if "" not in exact:
-            cands.append(exact)
+            cands.append((exact, end))
 
-    for op, av in items:
+    for i, (op, av) in enumerate(items):
+        end = i + 1  # an upper bound for whatever is closed in this step
         e = _exact_item(op, av)
         if e is not None and len(e) == 1:
             literal += next(iter(e))
         else:
             if literal:
-                cands.append({literal})
+                cands.append(({literal}, end))
             literal = ""
         if e is None or op is C.SUBPATTERN or op is C.BRANCH:
             n = _necessary_item(op, av)  # (A|B(C|D)) may need fewer strings than all it matches
             if n:
-                cands.append(n)
+                cands.append((n, end))
         if e is None:
             close_exact()
             exact = {""}
@@ -130,11 +144,11 @@ def _necessary_seq(items: Items) -> set[str] | None:
             exact = e
         else:
             exact = grown
+    end = len(items)
     if literal:
-        cands.append({literal})
+        cands.append(({literal}, end))
     close_exact()
-    cands = [_minimal(c) for c in cands if c and "" not in c]
-    return max(cands, key=_score) if cands else None
+    return [(_minimal(c), e) for c, e in cands if c and "" not in c]
 
 
 def _minimal(s: set[str]) -> set[str]:
@@ -143,9 +157,7 @@ def _minimal(s: set[str]) -> set[str]:
     return {x for x in s if not any(y != x and y in x for y in s)}
 
 
-@cache
-def required_literals(pattern: str | re.Pattern) -> frozenset[str] | None:
-    """Strings of which every match of ``pattern`` contains one; None when none can be derived."""
+def _tree(pattern: str | re.Pattern):
     src = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
     flags = pattern.flags if isinstance(pattern, re.Pattern) else 0
     if not isinstance(src, str):
@@ -154,10 +166,43 @@ def required_literals(pattern: str | re.Pattern) -> frozenset[str] | None:
         tree = sre_parse.parse(src, flags)
     except re.error:
         return None
-    if tree.state.flags & re.IGNORECASE:
+    return None if tree.state.flags & re.IGNORECASE else tree
+
+
+@cache
+def literal_window(pattern: str | re.Pattern) -> tuple[frozenset[str], int] | None:
+    """(words, reach): every match holds one of ``words`` starting at most ``reach`` characters
+    after the match's own start, so no match starts before (first such word) − reach. None when
+    no required word has a bounded reach ("[^，。；]{2,60}?…分别按" reaches 74; "\\d+…%" is unbounded)."""
+    tree = _tree(pattern)
+    if tree is None:
         return None
-    found = _necessary_seq(list(tree))
-    return frozenset(found) if found else None
+    items = list(tree)
+    best = None
+    for words, end in _necessary_sets_at(items):
+        reach = sre_parse.SubPattern(tree.state, items[:end]).getwidth()[1]
+        if reach < sre_parse.MAXWIDTH and (best is None or _score(words) > _score(best[0])):
+            best = (frozenset(words), reach)
+    return best
+
+
+@cache
+def required_literal_sets(pattern: str | re.Pattern) -> tuple[frozenset[str], ...]:
+    """Sets of strings such that every match of ``pattern`` contains a string of each set (the
+    pattern's required words: "[^，。；、]{0,12}(星级|等级)[^，。；]{0,8}(及以上|以上)" needs 星级 or
+    等级, and 以上); () when none can be derived."""
+    tree = _tree(pattern)
+    if tree is None:
+        return ()
+    sets = sorted(map(frozenset, _necessary_sets(list(tree))), key=_score, reverse=True)
+    return tuple(dict.fromkeys(sets))  # best first, no repeats
+
+
+def required_literals(pattern: str | re.Pattern) -> frozenset[str] | None:
+    """The best single set of :func:`required_literal_sets` (every match contains one of its
+    strings); None when none can be derived."""
+    sets = required_literal_sets(pattern)
+    return sets[0] if sets else None
 
 
 def may_match(literals: frozenset[str] | None, text: str) -> bool:
@@ -211,26 +256,40 @@ class Guarded:
     "([^，。；]{2,60}?)…分别按照…"), testing ``"分别按" in text`` first is far cheaper, and a text
     that fails it cannot match, so the answers are those of the bare pattern."""
 
-    __slots__ = ("pattern", "literals")
+    __slots__ = ("pattern", "literals", "window")
 
-    def __init__(self, pattern: re.Pattern, literals: frozenset[str]):
+    def __init__(self, pattern: re.Pattern, literal_sets: tuple[frozenset[str], ...],
+                 window: tuple[frozenset[str], int] | None = None):
         self.pattern = pattern
-        self.literals = tuple(sorted(literals))
+        self.literals = tuple(tuple(sorted(s)) for s in literal_sets)
+        self.window = (tuple(sorted(window[0])), window[1]) if window else None
+
+    def _start(self, text: str, pos: int) -> int:
+        """Where a match can start at the earliest: ``reach`` before the first required word."""
+        if self.window is None:
+            return pos
+        words, reach = self.window
+        first = min((i for i in (text.find(w, pos) for w in words) if i >= 0), default=pos)
+        return max(pos, first - reach)
 
     def may_match(self, text: str) -> bool:
-        for lit in self.literals:  # noqa: SIM110 - a plain loop is faster than any() over a generator
-            if lit in text:
-                return True
-        return False
+        """Whether ``text`` holds a word of every required set."""
+        for words in self.literals:
+            for lit in words:
+                if lit in text:
+                    break
+            else:
+                return False
+        return True
 
-    def search(self, text: str, *args) -> re.Match | None:
-        return self.pattern.search(text, *args) if self.may_match(text) else None
+    def search(self, text: str, pos: int = 0, *args) -> re.Match | None:
+        return self.pattern.search(text, self._start(text, pos), *args) if self.may_match(text) else None
 
     def match(self, text: str, *args) -> re.Match | None:
         return self.pattern.match(text, *args) if self.may_match(text) else None
 
-    def finditer(self, text: str, *args):
-        return self.pattern.finditer(text, *args) if self.may_match(text) else iter(())
+    def finditer(self, text: str, pos: int = 0, *args):
+        return self.pattern.finditer(text, self._start(text, pos), *args) if self.may_match(text) else iter(())
 
     def findall(self, text: str, *args) -> list:
         return self.pattern.findall(text, *args) if self.may_match(text) else []
@@ -242,5 +301,5 @@ class Guarded:
 def guarded(pattern: str | re.Pattern) -> Guarded | re.Pattern:
     """``pattern`` compiled, behind its required-literal test when it has one."""
     rx = re.compile(pattern) if isinstance(pattern, str) else pattern
-    lits = required_literals(rx)
-    return Guarded(rx, lits) if lits else rx
+    sets = required_literal_sets(rx)
+    return Guarded(rx, sets, literal_window(rx)) if sets else rx

@@ -16,6 +16,8 @@ vectorised evaluator (``zhengce.match.engine``).
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -23,7 +25,7 @@ import numpy as np
 from ..errors import InvalidInput, NotFound
 from ..extract.benefits.rule import BenefitRule
 from .cards import Card, make_card
-from .engine import Check, F, T, U, checks_from, compiled, evaluate_rule
+from .engine import Check, F, T, U, compiled, evaluate_rule, rule_traces
 from .profile import Population, validate_profile
 
 __all__ = ["BatchResult", "BenefitSummary", "Card", "Check", "MatchItem", "MatchResult", "card", "explain",
@@ -102,10 +104,37 @@ def summary(r: BenefitRule) -> BenefitSummary:
                           r.doc_number, r.cid, r.confidence, r.version)
 
 
+_RULES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Library -> (state, rules)
+_RULES_LOCK = threading.Lock()
+
+
+def rules_state(conn) -> tuple:
+    """What the rules in force depend on: the store generation (every ingest or removal of a
+    source bumps it, and with it ``benefit_rules``) and the corrections (``benefit_overrides``
+    only grows: its row count and last serial change with every import)."""
+    from ..store import documents as store_docs
+    n, last = conn.exec_driver_sql("SELECT count(*), max(serial) FROM benefit_overrides").one()
+    return store_docs.generation(conn), n, last
+
+
 def load_rules(lib) -> list[BenefitRule]:
+    """The rules in force, read once per store state (decoding ~8,000 rules costs ~1 s).
+
+    The list and its rules are shared by every caller until the store changes: treat them as
+    read-only (a correction goes through ``import_rules``, which changes the state).
+    """
     from ..store.benefits import list_rules
     with lib.engine.connect() as conn:
-        return list_rules(conn)
+        state = rules_state(conn)
+        cached = _RULES.get(lib)
+        if cached is not None and cached[0] == state:
+            return cached[1]
+        rules = list_rules(conn)
+        if rules_state(conn) != state:  # changed while we read: do not keep a mixed list
+            return rules
+    with _RULES_LOCK:
+        _RULES[lib] = (state, rules)
+    return rules
 
 
 def list_benefits(lib, kind: str | None = None) -> list[BenefitSummary]:
@@ -123,15 +152,10 @@ def match_rules(rules: list[BenefitRule], profile: dict) -> MatchResult:
     if rs.summaries is None:
         rs.summaries = [summary(r) for r in rules]
     items = []
-    facts: dict = {}
-    for j in range(len(rules)):
-        checks = checks_from(rs, j, col, pop, facts_memo=facts)
+    for j, tr in enumerate(rule_traces(rs, col, vlist, pop)):
         verdict = VERDICTS[vlist[j]]
-        items.append(MatchItem(
-            rs.summaries[j], verdict, VERDICT_ZH[verdict], [c.reason for c in checks],
-            [c.reason for c in checks if c.value == "否"],
-            [m for c in checks if c.value == "未知" for m in c.missing] if verdict != "not eligible" else [],
-            checks))
+        items.append(MatchItem(rs.summaries[j], verdict, VERDICT_ZH[verdict], list(tr.reasons), list(tr.failed),
+                               list(tr.missing), list(tr.checks)))
     order = {"eligible": 0, "possibly eligible": 1, "not eligible": 2}
     items.sort(key=lambda i: (order[i.verdict], -(i.benefit.amount_max_yuan or 0)))
     return MatchResult(profile, items)

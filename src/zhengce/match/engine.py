@@ -177,6 +177,11 @@ class RuleSet:
         self.fields = [tuple(sorted(c.fields())) for c in self.conditions]
         self.checks: dict[tuple, Check] = {}
         self.summaries: list | None = None  # filled by zhengce.match.match_rules
+        # One profile's trace of a rule depends only on the states of its conditions: interned
+        # condition states and, per (rule, states), the finished trace (see ``rule_traces``).
+        self.state_ids: dict[tuple, int] = {}
+        self.states: list[tuple] = []
+        self.traces: dict[tuple, RuleTrace] = {}
 
     def truth(self, pop: Population) -> np.ndarray:
         """Condition × member truth matrix, plus a last all-true row."""
@@ -196,7 +201,14 @@ _COMPILED: dict[tuple, RuleSet] = {}
 
 
 def compiled(rules: list[BenefitRule]) -> RuleSet:
-    """A RuleSet for ``rules``, reused while the same rule versions are asked for."""
+    """A RuleSet for ``rules``, reused while the same rule versions are asked for.
+
+    The very list ``load_rules`` keeps per store state is recognised by identity first (no
+    key over thousands of rules per profile).
+    """
+    for rs in list(_COMPILED.values()):
+        if rs.rules is rules and len(rs.offsets) == len(rules):
+            return rs
     key = tuple((r.id, r.version, len(r.conditions)) for r in rules)
     rs = _COMPILED.get(key)
     if rs is None or [id(r) for r in rs.rules] != [id(r) for r in rules]:
@@ -242,6 +254,80 @@ def checks_from(rs: RuleSet, j: int, truth_col: list[int], pop: Population, i: i
             chk = cache[key] = Check(label, word, f"{label}: {word}", c.cid, missing, fact)
         out.append(chk)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTrace:
+    """One rule's trace for one profile: every check, the reason lines, the failed ones, and the
+    facts that left it open (empty for a rule the profile cannot get)."""
+
+    checks: tuple[Check, ...]
+    reasons: tuple[str, ...]
+    failed: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+TRACE_CACHE = 200_000  # cached states / traces per RuleSet before the caches start afresh
+
+
+def condition_states(rs: RuleSet, truth_col: list[int], pop: Population, i: int = 0) -> list[int]:
+    """For every distinct condition, the interned id of (value, unknown fields, fact read):
+    all a check depends on besides its rule. Facts are read once per set of fields."""
+    if len(rs.state_ids) > TRACE_CACHE:
+        rs.state_ids.clear()
+        rs.states.clear()
+        rs.traces.clear()
+    facts: dict[tuple, str] = {}
+    ids, states, out = rs.state_ids, rs.states, []
+    for k, fields in enumerate(rs.fields):
+        val = truth_col[k]
+        missing = tuple(f for f in fields if f not in pop.cols or _unknown_at(pop.cols[f], i)) if val == 1 else ()
+        fact = facts.get(fields)
+        if fact is None:
+            fact = facts[fields] = fact_at(pop, list(fields), i) if fields else "画像无此事实"
+        key = (k, val, missing, fact)
+        sid = ids.get(key)
+        if sid is None:
+            sid = ids[key] = len(states)
+            states.append(key)
+        out.append(sid)
+    return out
+
+
+def rule_traces(rs: RuleSet, truth_col: list[int], verdicts: list[int], pop: Population,
+                i: int = 0) -> list[RuleTrace]:
+    """The trace of every rule for member ``i``, each built once per (rule, condition states).
+
+    Thousands of rules share few condition states per profile, and a server sees the same
+    states again and again: a rule costs one tuple and one dict lookup once it has been seen.
+    """
+    sids = condition_states(rs, truth_col, pop, i)
+    traces, out = rs.traces, []
+    for j, members in enumerate(rs.members):
+        key = (j, *[sids[k] for k in members])
+        tr = traces.get(key)
+        if tr is None:
+            tr = traces[key] = _trace(rs, j, [rs.states[sids[k]] for k in members], verdicts[j])
+        out.append(tr)
+    return out
+
+
+def _trace(rs: RuleSet, j: int, states: list[tuple], verdict: int) -> RuleTrace:
+    checks = []
+    for pos, (_k, val, missing_fields, fact) in enumerate(states):
+        c = rs.rules[j].conditions[pos]
+        label = c.label or f"{c.field} {c.op} {c.value}"
+        if val == 1 and c.op == "unexpressed":
+            missing = [f"无法由画像表达: {c.label}"]
+        else:
+            vocab = vocabulary()
+            missing = [f"{f}（{vocab.get(f, {}).get('label', f)}）" for f in missing_fields]
+            if val == 1:  # an alternative the vocabulary cannot state ("失智") left it open
+                missing += [f"无法由画像表达: {w}" for w in unexpressed_words(c)]
+        word = _WORD[val]
+        checks.append(Check(label, word, f"{label}: {word}", c.cid, missing, fact))
+    return RuleTrace(tuple(checks), tuple(c.reason for c in checks), tuple(c.reason for c in checks if c.value == "否"),
+                     tuple(m for c in checks if c.value == "未知" for m in c.missing) if verdict != int(F) else ())
 
 
 def unexpressed_words(c: Condition) -> list[str]:

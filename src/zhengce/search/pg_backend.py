@@ -84,6 +84,24 @@ def copy_records(conn, rows: list[Record]) -> None:
                           orjson.dumps(r.facets).decode(), orjson.dumps(r.meta).decode()))
 
 
+def _inline_tsv(engine) -> None:
+    """Keep ``tsv`` in the row (STORAGE MAIN) rather than out of line in the TOAST table.
+
+    A provision's row (text, display JSON, vector) passes PostgreSQL's 2 kB TOAST threshold,
+    and the vector, its largest value, went out of line: every match then cost a TOAST fetch
+    for ``@@`` and another for ``ts_rank`` (3-4x the time of the scan itself). The display
+    fields go out of line instead; they are read for the ten hits of a page only. Applies to
+    rows written from then on (a catalog change, done once per database).
+    """
+    with engine.connect() as conn:
+        storage = conn.exec_driver_sql(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'search_rows'::regclass AND attname = 'tsv'"
+        ).scalar_one_or_none()
+        if storage not in (None, "m"):
+            conn.exec_driver_sql("ALTER TABLE search_rows ALTER COLUMN tsv SET STORAGE MAIN")
+            conn.commit()
+
+
 ANALYZE_AFTER_FILES = 50  # a bulk ingest refreshes the planner's statistics (GIN vs seq scan)
 
 
@@ -132,6 +150,7 @@ class PostgresBackend:
             if self._ready:
                 return
             search_metadata.create_all(self.library.engine)
+            _inline_tsv(self.library.engine)
             with self.library.engine.connect() as conn:
                 state = conn.execute(select(search_state.c.value)
                                      .where(search_state.c.name == "schema")).scalar_one_or_none()
@@ -140,6 +159,7 @@ class PostgresBackend:
             if state != schema_version():
                 search_rows.drop(self.library.engine, checkfirst=True)
                 search_metadata.create_all(self.library.engine)
+                _inline_tsv(self.library.engine)
                 if has_docs:
                     self.build()
                 with write_transaction(self.library.engine) as conn:
@@ -178,6 +198,7 @@ class PostgresBackend:
     def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         self._ensure()
         with self.library.engine.connect() as conn:
+            _tune(conn)
             n = conn.execute(text("SELECT count(*) FROM search_rows")).scalar_one()
             out = {t: conn.execute(text("SELECT count(*) FROM search_rows WHERE tsv @@ to_tsquery('simple', :q)"),
                                    {"q": _tsquery([t])}).scalar_one() for t in terms}
@@ -195,18 +216,10 @@ class PostgresBackend:
             score = "0"
         where = " AND ".join(conds) or "TRUE"
         params.update(limit=per_page, offset=(page - 1) * per_page)
-        # One pass over the matches (materialised once) gives the total, the page and every facet
-        # count; the display fields of the page's ten rows are fetched after.
-        parts = ["SELECT 0 AS part, NULL AS k, count(*) AS n, 0.0::float8 AS score FROM m",
-                 "(SELECT 1, cid, seq, score::float8 FROM m ORDER BY score DESC, doc_key, seq "
-                 "LIMIT :limit OFFSET :offset)"]
         counted = [f for f in facet_decl.FACETS if f.counted] if facets else []
-        for i, f in enumerate(counted):
-            parts.append(f"(SELECT {i + 2}, v, count(*), 0.0 FROM m, jsonb_array_elements_text(m.facets->'{f.name}') v "
-                         f"WHERE v <> '' GROUP BY v ORDER BY count(*) DESC, v LIMIT {int(f.size)})")
-        sql = (f"WITH m AS MATERIALIZED (SELECT cid, doc_key, seq, facets, {score} AS score FROM search_rows "
-               f"WHERE {where}) " + " UNION ALL ".join(parts))
+        sql = _search_sql(score, where, counted)
         with self.library.engine.connect() as conn:
+            _tune(conn)
             total, page_rows, fac = 0, [], {f.name: [] for f in counted}
             for part, k, n, sc in conn.execute(text(sql), params):
                 if part == 0:
@@ -233,6 +246,34 @@ class PostgresBackend:
                 line_start=m["ls"], line_end=m["le"], kind=m.get("kind", ""), sha=m.get("sha", ""), source_path=m.get("sp", "")))
         return SearchResult(query=query, terms=terms, total=int(total), page=page, per_page=per_page,
                             hits=hits, facets=fac, backend="postgresql")
+
+
+def _search_sql(score: str, where: str, counted: list) -> str:
+    """One statement: the total, the page and every facet count from one pass over the matches.
+
+    The matches are materialised once, narrow (no facet values: a wide CTE spilled to disk).
+    Facet values are the same on every provision of a document, so the counts are taken per
+    matched document — its number of matching provisions, facets read from one of its rows by
+    primary key — instead of expanding the JSONB of every matching provision: the same counts,
+    with work in the number of documents, not provisions.
+    """
+    parts = ["SELECT 0 AS part, NULL AS k, count(*) AS n, 0.0::float8 AS score FROM m",
+             "(SELECT 1, cid, seq, score::float8 FROM m ORDER BY score DESC, doc_key, seq "
+             "LIMIT :limit OFFSET :offset)"]
+    for i, f in enumerate(counted):
+        parts.append(f"(SELECT {i + 2}, v, sum(d.n)::bigint, 0.0 FROM d, jsonb_array_elements_text(d.facets->'{f.name}') v "
+                     f"WHERE v <> '' GROUP BY v ORDER BY sum(d.n) DESC, v LIMIT {int(f.size)})")
+    docs = (", d AS MATERIALIZED (SELECT g.n, r.facets FROM (SELECT min(cid) AS cid, count(*) AS n FROM m "
+            "GROUP BY doc_key) g JOIN search_rows r ON r.cid = g.cid)") if counted else ""
+    return (f"WITH m AS MATERIALIZED (SELECT cid, doc_key, seq, {score} AS score FROM search_rows "
+            f"WHERE {where}){docs} " + " UNION ALL ".join(parts))
+
+
+def _tune(conn) -> None:
+    """Settings for one search transaction: no JIT (compiling a query costs ~0.7 s, more than
+    running it) and room to keep the matches in memory."""
+    conn.exec_driver_sql("SET LOCAL jit = off")
+    conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
 
 
 def _tsquery(terms: list[str]) -> str:

@@ -64,17 +64,34 @@ def add_years(d: dt.date, years: int) -> dt.date:
         return d.replace(year=d.year + years, day=28)
 
 
+SENTENCE_END = "。;；"
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (just after the last 。/;/； before it)."""
+    return max(text.rfind(ch, 0, pos) for ch in SENTENCE_END) + 1
+
+
 def find_clauses(text: str, signed: dt.date | None) -> Clauses:
     """The start (施行) and end (有效期) of a document from its body; ``signed`` is its 成文日期.
 
     The last 施行 clause wins (documents end with it; a wrapping notice's own clause comes after the
     issued text's). "有效期N年" ends the day before the N-th anniversary of the start.
+
+    Sentences end after 。;；. Neither pattern can match across a sentence end, so both run once
+    over the whole text and each match is assigned to its sentence; only sentences holding a match
+    are read (in text order: the last 施行 match of a sentence, then its first 有效期 match).
     """
     start = start_raw = end = end_raw = None
-    text = re.sub(r"\s+", "", text)  # "2022 年 1 月 1 日", "自发布\n之日起施行"
-    for sentence in re.split(r"(?<=[。;；])", text):
-        found = list(START.finditer(sentence))
-        sm = found[-1] if found else None
+    text = "".join(text.split())  # "2022 年 1 月 1 日", "自发布\n之日起施行" (str.split: the \s of re)
+    starts: dict[int, re.Match] = {}
+    for sm in START.finditer(text):
+        starts[_sentence_start(text, sm.start())] = sm  # the last one of its sentence
+    periods: dict[int, re.Match] = {}
+    for pm in PERIOD.finditer(text):
+        periods.setdefault(_sentence_start(text, pm.start()), pm)  # the first one of its sentence
+    for sentence_at in sorted(starts.keys() | periods.keys()):
+        sm = starts.get(sentence_at)
         if sm is not None:
             start_raw = sm.group(0)
             if sm["date"]:
@@ -84,8 +101,8 @@ def find_clauses(text: str, signed: dt.date | None) -> Clauses:
                 days = sm["days"] or sm["days2"]
                 if start and days:
                     start = start + dt.timedelta(days=cn_number(days))
-        pm = PERIOD.search(sentence)
-        if pm and (sm is not None or OWN.search(sentence[: pm.start()])):
+        pm = periods.get(sentence_at)
+        if pm and (sm is not None or OWN.search(text, sentence_at, pm.start())):
             end_raw = pm.group(0)
             if pm["until"]:
                 end = parse_date(pm["until"])

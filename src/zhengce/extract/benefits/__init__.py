@@ -13,6 +13,7 @@ import re
 from ...model import Document
 from ..literals import guarded
 from .amounts import parse_amount, row_amount, to_yuan
+from .apply import apply_info, document_apply_info
 from .conditions import (
     enterprise_conditions,
     org_type_conditions,
@@ -25,21 +26,19 @@ from .scope import before_grant, defined_conditions, defined_terms, is_national
 from .tiers import tier_conditions, tiers_of
 from .units import (
     LEADING_MARKER,
-    apply_info,
     beneficiary_of,
     benefit_name,
-    document_apply_info,
     document_district,
     find_units,
     grant_head,
     is_table_row,
     non_stacking_notes,
     qualification_clauses,
-    row_cells,
     scope_clauses,
     section_name,
     service_row,
     subject_of,
+    tariff_rows,
     work_text,
 )
 from .vocab import ENTERPRISE_FIELDS, PERSON_FIELDS, vocab_conditions
@@ -69,6 +68,10 @@ PERSON_TRIGGER = re.compile(r"(取得|获得|参加|通过|实现|签订|缴纳|
 
 
 KIND_ORDER = ("person", "enterprise", "organization")
+REGISTERED = re.compile(r"注册|登记|辖区|区内")
+FIRM_WORD = re.compile(r"企业|单位|公司")
+HEADING_MARK = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）.．、]?")
+RATE_WORDS = re.compile(r"按照|按|为|是|给予|最高|返还|的")
 
 
 def _phrase(text: str, m: re.Match) -> str:
@@ -101,7 +104,7 @@ def _conditions_for(kind: str, text: str, district: str | None, cid: str) -> lis
     if kind == "person":
         return person_conditions(text, district, cid)
     conds = enterprise_conditions(text, cid)
-    if district and re.search(r"本区|" + district, text) and re.search(r"注册|登记|辖区|区内", text):
+    if district and ("本区" in text or district in text) and REGISTERED.search(text):
         conds.append(Condition("district", "eq", district, f"注册在{district}", cid))
     return conds
 
@@ -113,7 +116,8 @@ def _scope_kind(text: str) -> str:
 def extract_benefits(doc: Document) -> list[BenefitRule]:
     if not PREFILTER.search(doc.text or doc.raw):
         return []
-    units = find_units(doc)
+    rows = tariff_rows(doc)
+    units = find_units(doc, rows)
     if not units:
         return []
     doc_apply = document_apply_info(doc)
@@ -125,7 +129,6 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
     notes = non_stacking_notes(doc)
     org_grades = [Condition("", "unexpressed", None, m.group(0), p.cid) for p in doc.provisions
                   if "级" in p.text for m in [ORG_GRADE.search(work_text(p.text))] if m][:1]
-    rows = [row_cells(p) for p in doc.provisions if is_table_row(p)]
     rules: list[BenefitRule] = []
     subjects = [subject_of(u.text) for u in units]
     kinds = [beneficiary_of(s, u.text) for s, u in zip(subjects, units, strict=True)]
@@ -140,7 +143,7 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
         p = u.provision
         cid = p.cid
         kind = kind or ("person" if is_table_row(p) else default)  # service tables serve people
-        if personal_tax and kind == "enterprise" and "纳税人" in u.text and not re.search(r"企业|单位|公司", subject):
+        if personal_tax and kind == "enterprise" and "纳税人" in u.text and not FIRM_WORD.search(subject):
             kind = "person"
         conds = _kind_conditions(kind, district, cid)
         if kind != "person" and BOTH_KINDS.search(subject):
@@ -176,7 +179,7 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
             # awards for firms follow acts the profile does not record; what is granted (the text from
             # the grant verb on) and phrases the vocabulary states (在新三板挂牌) are not such acts
             lead = before_grant(u.text)
-            explicit = subject and re.search("[对为]" + re.escape(subject), u.text)  # "对X给予", "为X提供"
+            explicit = subject and ("对" + subject in u.text or "为" + subject in u.text)  # "对X给予", "为X提供"
             src = subject if explicit or TRIGGER.search(_masked(subject, kind)) else lead
             trig = TRIGGER.search(_masked(src, kind))
             if trig:
@@ -207,7 +210,7 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
         amount = parse_amount(u.text)
         name = benefit_name(u.text) or section_name(doc, p) or u.text[:16]
         if len(name) <= 2 and p.heading:  # "奖励" alone says little: name it by its run-in heading
-            head = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）.．、]?", "", work_text(p.heading)).rstrip("。")
+            head = HEADING_MARK.sub("", work_text(p.heading)).rstrip("。")
             name = f"{head[:20]}（{name}）" if head else name
         if amount.max_yuan is None and amount.percent is None and rows:
             row = service_row(name, rows)
@@ -222,7 +225,7 @@ def extract_benefits(doc: Document) -> list[BenefitRule]:
         floor = FLOOR.search(u.text)
         amount.floor_yuan = to_yuan(floor.group(1), floor.group(2)) if floor else None
         rate = RATE_BASE.search(u.text)
-        amount.base = re.split(r"按照|按|为|是|给予|最高|返还|的", rate.group(1))[-1] if rate else ""
+        amount.base = RATE_WORDS.split(rate.group(1))[-1] if rate else ""
         conds, clashes = _drop_contradictions(conds)
         seen_labels: set[str] = set()
         dedup = []

@@ -66,13 +66,16 @@ def to_yuan(num: str, unit: str | None) -> float:
     return round(v * {"万": 1e4, "亿": 1e8, "千": 1e3}.get(unit or "", 1), 2)
 
 
+_LIST_GAP = re.compile(r"[、和或及至到]|（含）[、和或]?")
+
+
 def money_spans(text: str) -> list[tuple[int, int, float, str]]:
     """Every grant amount in ``text`` as (start, end, yuan, kind) with kind "grant" or "cap"."""
     out: list[tuple[int, int, float, str]] = []
     prev_end, prev_kept = -10, False
     for m in MONEY.finditer(text):
         before, after = text[max(0, m.start() - 14): m.start()], text[m.end(): m.end() + 8]
-        listed = re.fullmatch(r"[、和或及至到]|（含）[、和或]?", text[prev_end: m.start()]) is not None
+        listed = _LIST_GAP.fullmatch(text[prev_end: m.start()]) is not None
         prev_end = m.end()
         if listed:  # "6000元、9000元、1.2万元": a list shares the fate of its first figure
             if prev_kept:
@@ -98,6 +101,9 @@ def amount_per(text: str) -> str | None:
     return None
 
 
+_SCHEDULE_WORD = re.compile(r"第[一二三四五]|逐年|分别|依次|每满一年")
+
+
 def parse_amount(text: str) -> Amount:
     """The benefit's amount; grants first, caps only when no grant figure is stated."""
     spans = money_spans(text)
@@ -109,7 +115,7 @@ def parse_amount(text: str) -> Amount:
         top = max(use, key=lambda s: s[2])
         amt.max_yuan = top[2]
         amt.per = amount_per(text[max(0, top[0] - 12): top[1] + 6]) or amt.per
-        if len(grants) >= 2 and re.search(r"第[一二三四五]|逐年|分别|依次|每满一年", text):
+        if len(grants) >= 2 and _SCHEDULE_WORD.search(text):
             amt.schedule = [s[2] for s in grants]
         amt.text = text[max(0, use[0][0] - 10): use[-1][1]]
     amt.caps = [text[max(0, s[0] - 12): s[1]] for s in caps if grants]
@@ -119,11 +125,14 @@ def parse_amount(text: str) -> Amount:
     return amt
 
 
+_ADD_ON = re.compile(r"另加|另增加|加收|另补")
+
+
 def row_amount(cells: list[str]) -> float | None:
     """A tariff row ("洗浴 | 30元 | 需同性家属陪同时，另加30元"): add-ons are summed."""
     figures = [to_yuan(m.group(1), m.group(2)) for c in cells for m in MONEY.finditer(c)]
     if not figures:
         return None
-    if any(re.search(r"另加|另增加|加收|另补", c) for c in cells):
+    if any(_ADD_ON.search(c) for c in cells):
         return sum(figures)
     return max(figures)

@@ -28,16 +28,21 @@ def _c(field: str, op: str, value, label: str, cid: str) -> Condition:
     return Condition(field, op, value, label, cid)
 
 
+_DISTRICT_HUKOU = re.compile(rf"({_DIST})区户籍|本区户籍|具有本区户籍")
+_CITY_HUKOU = re.compile(r"本市户籍|北京市户籍|京籍")
+_LIVES_IN = re.compile(rf"(居住在|实际居家生活在|居住于|常住)(本区|({_DIST})区)")
+
+
 def hukou_conditions(text: str, district: str | None, cid: str) -> list[Condition]:
     out = []
-    m = re.search(rf"({_DIST})区户籍|本区户籍|具有本区户籍", text)
+    m = _DISTRICT_HUKOU.search(text)
     if m:
         d = (m.group(1) + "区") if m.group(1) else district
         if d:
             out.append(_c("hukou", "eq", d, f"{d}户籍", cid))
-    elif re.search(r"本市户籍|北京市户籍|京籍", text):
+    elif _CITY_HUKOU.search(text):
         out.append(_c("hukou", "ne", "外地", "本市户籍", cid))
-    m = re.search(rf"(居住在|实际居家生活在|居住于|常住)(本区|({_DIST})区)", text)
+    m = _LIVES_IN.search(text)
     if m:
         d = (m.group(3) + "区") if m.group(3) else district
         if d:
@@ -45,16 +50,24 @@ def hukou_conditions(text: str, district: str | None, cid: str) -> list[Conditio
     return out
 
 
+_AGE_RANGE = re.compile(r"(?:年龄在|年龄|)(\d{2,3})\s*(?:-|—|－|~|至|到)\s*(\d{2,3})\s*(?:周)?岁")
+_AGE_FROM = re.compile(r"(?:年满|满)(\d{2,3})\s*周?岁")
+_AGE_UP = re.compile(r"(\d{2,3})\s*周?岁(?:及)?以上")
+
+
 def age_conditions(text: str, cid: str) -> list[Condition]:
-    m = re.search(r"(?:年龄在|年龄|)(\d{2,3})\s*(?:-|—|－|~|至|到)\s*(\d{2,3})\s*(?:周)?岁", text)
+    m = _AGE_RANGE.search(text)
     if m:
         lo, hi = int(m.group(1)), int(m.group(2))
         return [_c("age", "between", [lo, hi], f"年龄{lo}至{hi}周岁", cid)]
-    m = re.search(r"(?:年满|满)(\d{2,3})\s*周?岁", text) or re.search(r"(\d{2,3})\s*周?岁(?:及)?以上", text)
+    m = _AGE_FROM.search(text) or _AGE_UP.search(text)
     if m:
         lo = int(m.group(1))
         return [_c("age", "ge", lo, f"年满{lo}周岁", cid)]
     return []
+
+
+_NOT_EMPLOYED = re.compile(r"未(在用人单位)?就业|无业")
 
 
 def working_age_conditions(text: str, cid: str) -> list[Condition]:
@@ -62,7 +75,7 @@ def working_age_conditions(text: str, cid: str) -> list[Condition]:
     out = []
     if "法定劳动年龄" in text:
         out.append(_c("age", "between", [16, 60], "法定劳动年龄内（16至60周岁）", cid))
-    if re.search(r"未(在用人单位)?就业|无业", text):
+    if _NOT_EMPLOYED.search(text):
         out.append(_c("employment", "ne", "employed", "未就业", cid))
     return out
 
@@ -88,11 +101,14 @@ def excluded_conditions(text: str, district: str | None, cid: str) -> tuple[str,
     return EXCLUDED.sub("", text), out
 
 
+_ALTERNATIVES = re.compile(r"以及|，或者?|；或")
+
+
 def person_conditions(text: str, district: str | None, cid: str) -> list[Condition]:
     """All structured person conditions of one phrase; alternatives joined by 以及/，或 become ``any``."""
     text, negated = excluded_conditions(text, district, cid) if EXCLUDED.search(text) else (text, [])
     common = hukou_conditions(text, district, cid) + negated
-    alts = [a for a in re.split(r"以及|，或者?|；或", text) if a]
+    alts = [a for a in _ALTERNATIVES.split(text) if a]
     per_alt = []
     for a in alts:
         explicit = age_conditions(a, cid)
@@ -111,12 +127,15 @@ def enterprise_conditions(text: str, cid: str) -> list[Condition]:
     return vocab_conditions(text, ENTERPRISE_FIELDS, cid)[0]
 
 
+_PHRASE_END = re.compile(r"[，、。；]")
+
+
 def unexpressed_conditions(text: str, cid: str) -> list[Condition]:
     """Facts the vocabulary cannot state, one condition per distinct phrase."""
     out, seen = [], set()
     for m in UNEXPRESSED.finditer(text):
         start = max(text.rfind("，", 0, m.start()), text.rfind("、", 0, m.start()), text.rfind("。", 0, m.start()))
-        end_m = re.search(r"[，、。；]", text[m.end():])
+        end_m = _PHRASE_END.search(text[m.end():])
         end = m.end() + (end_m.start() if end_m else 0)
         phrase = text[start + 1: end].strip("的")[:30]
         if phrase and phrase not in seen:

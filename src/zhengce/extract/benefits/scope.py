@@ -29,13 +29,19 @@ def before_grant(text: str) -> str:
     return text[: m.start()] if m else text
 
 
+_NATIONAL_NUMBER = re.compile(r"^国(发|办发|办函|函|令)")
+
+
 def is_national(doc: Document) -> bool:
     dn = doc.doc_number or ""
-    if re.match(r"^国(发|办发|办函|函|令)", dn) or dn.startswith("国令"):
+    if _NATIONAL_NUMBER.match(dn) or dn.startswith("国令"):
         return True
     issuers = doc.issuers or []
     return any(i in ("国务院", "国务院办公厅", "中华人民共和国国务院") for i in issuers) or \
         (doc.title or "").startswith(("国务院", "中华人民共和国"))
+
+
+_INLINE_ITEM = re.compile(r"(?=[（(][一二三四五六七八九十]+[)）])")
 
 
 def defined_terms(doc: Document) -> dict[str, tuple]:
@@ -53,7 +59,7 @@ def defined_terms(doc: Document) -> dict[str, tuple]:
             head, items = m.group(2), []
             if m.group(3) == "：":  # the items follow: inline "（一）…；（二）…" or as child provisions
                 tail = t[m.end():]
-                items = [x for x in re.split(r"(?=[（(][一二三四五六七八九十]+[)）])", tail) if x.strip("；。 ")]
+                items = [x for x in _INLINE_ITEM.split(tail) if x.strip("；。 ")]
                 items += [c for c in children.get(p.cid, []) if ITEM_MARK.match(c)]
             out.setdefault(m.group(1), (p, head, [ITEM_MARK.sub("", i).rstrip("；。") for i in items]))
     return out

@@ -24,23 +24,35 @@ from .amounts import money_spans, to_yuan
 FIG = r"\d+(?:\.\d+)?\s*(?:万|亿|千)?元"
 PARALLEL = guarded(r"([^，。；]{2,60}?)(?:的)?[，,]?[^，。；]{0,12}?分别按照?(?:每人|每家|每年|每月)?((?:" + FIG + r"[、和或]){1,5}" + FIG + ")")
 SCHEDULE = guarded(r"(依次|逐年|分别)按照?[^，。；]{0,6}?((?:" + FIG + r"[、和]){1,5}" + FIG + ")")
-INTRO = guarded(r"(以下|下列|如下)[^，。；：]{0,8}(标准|档次|规定)?[^，。；：]{0,10}[：:]$")
+INTRO = re.compile(r"(以下|下列|如下)[^，。；：]{0,8}(标准|档次|规定)?[^，。；：]{0,10}[：:]$")
 ITEM = re.compile(r"^[（(][一二三四五六七八九十\d]+[)）]|^\d+[.．、]")
 CN_ORD = "一二三四五六七八九十"
 
 
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿|千)?元")
+
+
 def _figures(s: str) -> list[float]:
-    return [to_yuan(m.group(1), m.group(2)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(万|亿|千)?元", s)]
+    return [to_yuan(m.group(1), m.group(2)) for m in _FIGURE.finditer(s)]
+
+
+_ITEM_HEAD = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+条|\d+[.．、](?!\d))")
+_COMMA = re.compile(r"[，,]")
+_GRANT_VERB = re.compile(r"^(企业|主办单位|个人|机构|纳税人)?(可申请|可按照|按照|按|给予|予以|可|申请|享受|扣除标准为|标准为)")
 
 
 def _condition_words(clause: str, start: int) -> str:
     """The words of a tier's condition: the clause before its figure, without the grant verb."""
-    head = re.sub(r"^([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+条|\d+[.．、](?!\d))",
-                  "", clause[:start])
-    verb = re.compile(r"^(企业|主办单位|个人|机构|纳税人)?(可申请|可按照|按照|按|给予|予以|可|申请|享受|扣除标准为|标准为)")
-    pieces = [x.strip("：:；的 ") for x in re.split(r"[，,]", head)]
-    pieces = [x for x in pieces if x and not verb.match(x)]
+    head = _ITEM_HEAD.sub("", clause[:start])
+    pieces = [x.strip("：:；的 ") for x in _COMMA.split(head)]
+    pieces = [x for x in pieces if x and not _GRANT_VERB.match(x)]
     return (pieces[-1] if pieces else "")[:40]
+
+
+_ACHIEVED = re.compile(r"^.*?(取得|获得|评为|认定为|被评定为)")
+_RANK_TAIL = re.compile(r"(国家)?职业资格.*$|或.*$|等级.*$|证书.*$|的$")
+_TIER_CUT = re.compile(r"(?<=[；;])|(?=[（(][一二三四五六七八九十]+[)）])")
+_FIGURE_CUT = re.compile(r"(?<=元)[；;，,。]?(?=[^，。；]*?的)")
 
 
 def tiers_of(text: str) -> list[dict]:
@@ -48,8 +60,8 @@ def tiers_of(text: str) -> list[dict]:
     m = PARALLEL.search(text)
     if m:
         figs = _figures(m.group(2))
-        names = [n for n in re.split(r"、", re.sub(r"^.*?(取得|获得|评为|认定为|被评定为)", "", m.group(1))) if n]
-        names = [re.sub(r"(国家)?职业资格.*$|或.*$|等级.*$|证书.*$|的$", "", n) for n in names]
+        names = [n for n in _ACHIEVED.sub("", m.group(1)).split("、") if n]
+        names = [_RANK_TAIL.sub("", n) for n in names]
         if len(names) == len(figs) and len(figs) > 1:
             return [{"label": n, "yuan": f} for n, f in zip(names, figs, strict=True)]
     m = SCHEDULE.search(text)
@@ -57,7 +69,7 @@ def tiers_of(text: str) -> list[dict]:
         figs = _figures(m.group(2))
         if len(figs) > 1:
             return [{"label": f"第{CN_ORD[i] if i < 10 else i + 1}年", "yuan": f} for i, f in enumerate(figs)]
-    clauses = [c for c in re.split(r"(?<=[；;])|(?=[（(][一二三四五六七八九十]+[)）])", text) if c.strip()]
+    clauses = [c for c in _TIER_CUT.split(text) if c.strip()]
     out = []
     for c in clauses:
         spans = [s for s in money_spans(c) if s[3] == "grant"]
@@ -65,7 +77,7 @@ def tiers_of(text: str) -> list[dict]:
             label = _condition_words(c, spans[0][0])
             out.append({"label": label, "yuan": spans[0][2]})
         elif len(spans) > 1 and "；" not in c:  # "市辖区户籍人口超过100万的城市，…1100元；…不超过100万的城市，…800元"
-            for part in re.split(r"(?<=元)[；;，,。]?(?=[^，。；]*?的)", c):
+            for part in _FIGURE_CUT.split(c):
                 sp = [s for s in money_spans(part) if s[3] == "grant"]
                 if len(sp) == 1:
                     out.append({"label": _condition_words(part, sp[0][0]), "yuan": sp[0][2]})
@@ -86,7 +98,8 @@ def list_intros(doc: Document) -> dict[str, list]:
     out = {}
     for p in doc.provisions:
         t = work_text(p.text).rstrip()
-        if not INTRO.search(t) or p.cid not in kids:
+        # INTRO ends in "[：:]$" and t has no trailing newline: only a text ending in a colon can match
+        if not t.endswith(("：", ":")) or not INTRO.search(t) or p.cid not in kids:
             continue
         items = [c for c in kids[p.cid] if ITEM.match(work_text(c.text))]
         if len(items) > 1 and sum(1 for c in items if money_spans(work_text(c.text))) >= 2:

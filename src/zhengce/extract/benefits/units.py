@@ -15,7 +15,13 @@ from ...model import Document, Provision
 from ...text import normalize
 from .amounts import MONEY, PENALTY, money_spans
 
-_PUNCT = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
+# NFKC folds these to ASCII. Folding them first (str.replace runs in C) leaves most Chinese text in
+# NFKC form already, which unicodedata confirms by its quick check instead of rewriting the text;
+# the result is the same, as each character is replaced by its own NFKC form.
+_FOLD = (("，", ","), ("；", ";"), ("：", ":"), ("（", "("), ("）", ")"), ("！", "!"), ("？", "?"), ("％", "%"),
+         ("\u3000", " "))
+# The Chinese punctuation the patterns are written with, restored after normalising.
+_PUNCT = ((",", "，"), (";", "；"), (":", "："), ("(", "（"), (")", "）"), ("!", "！"), ("?", "？"))
 
 
 # literal prefilter on the provision text before any normalisation (most provisions grant nothing)
@@ -28,7 +34,14 @@ def work_text(s: str) -> str:
     """The eval's normal form (NFKC, no whitespace) with Chinese punctuation restored for the patterns.
 
     Cached: scope, qualification and application clauses read the same provisions again."""
-    return normalize(s).translate(_PUNCT)
+    for wide, narrow in _FOLD:
+        if wide in s:
+            s = s.replace(wide, narrow)
+    s = normalize(s)
+    for narrow, wide in _PUNCT:
+        if narrow in s:
+            s = s.replace(narrow, wide)
+    return s
 
 
 # Every alternative starts with a plain character, so the regex engine skips ahead to the next
@@ -54,6 +67,8 @@ PERSON_NOUN = r"您|劳动力|劳动者|老年人|老人|居民|个人|人员|�
 # a project's owner (示范应用项目, 改造项目) is the firm that carries it out
 ENTERPRISE_NOUN = r"用人单位|企业|公司|商户|个体工商户|市场主体|厂商|纳税人|项目单位|项目"
 ORG_NOUN = r"机构|驿站|单位|社会组织|就业组织|协会|医院|学校|幼儿园|平台|园区|团队|商会"
+NOUNS = tuple((k, re.compile(p)) for k, p in (("person", PERSON_NOUN), ("enterprise", ENTERPRISE_NOUN),
+                                               ("organization", ORG_NOUN)))
 AGENCY = re.compile(r"(?:市|区)[\u4e00-\u9fff]{1,14}?(?:局|委员会|委|办公室|办|管委会|中心|街道|服务站)")
 
 
@@ -96,11 +111,14 @@ def segments(text: str) -> list[list[str]]:
 NOT_A_GRANT = re.compile(r"取消[^，。；]{0,20}资格|是指|所称|可用于|不给予|暂不|不予|不享受|不发放|不得享受|不再享受")
 
 
+_GIVES = re.compile(r"给予|提供")
+
+
 def is_grant(s: str) -> bool:
     if not GRANT_WORD.search(s) or PENALTY.search(s) or "××" in s or NOT_A_GRANT.search(s):
         return False
     spans = money_spans(s)
-    if spans and all(k == "cap" for *_, k in spans) and CAP_ONLY.search(s) and not re.search(r"给予|提供", s):
+    if spans and all(k == "cap" for *_, k in spans) and CAP_ONLY.search(s) and not _GIVES.search(s):
         return False
     return bool(spans) or bool(FREE.search(s)) or bool(PERCENT.search(s)) or bool(GRANT_NO_FIGURE.search(s))
 
@@ -118,11 +136,23 @@ def row_cells(p: Provision) -> list[str]:
 SERVICE = re.compile(r"为(.{2,80}?)提供(.{1,12}?服务)")
 
 
-def find_units(doc: Document) -> list[Unit]:
-    """Grant sentences, plus "为…提供X服务" where the document prices X in a tariff table."""
+_POINTS_BACK = re.compile(r"^(对|符合|上述|其中|以上)")
+_ABOVE = re.compile(r"^(上述|以上)")
+
+
+def tariff_rows(doc: Document) -> list[list[str]]:
+    """The table rows that price something (a figure in 元): the only rows ``service_row`` can
+    return, so it is given these, found once per document, instead of testing every row per call."""
+    return [cells for cells in (row_cells(p) for p in doc.provisions if is_table_row(p))
+            if cells and MONEY.search("".join(cells))]
+
+
+def find_units(doc: Document, rows: list[list[str]] | None = None) -> list[Unit]:
+    """Grant sentences, plus "为…提供X服务" where the document prices X in a tariff table
+    (``rows``: ``tariff_rows(doc)``, computed here when not given)."""
     from .tiers import list_intros
     units: list[Unit] = []
-    rows = [row_cells(p) for p in doc.provisions if is_table_row(p)]
+    rows = tariff_rows(doc) if rows is None else rows
     intros = list_intros(doc)
     consumed = {c.cid for items in intros.values() for c in items}
     prev_text = ""
@@ -173,12 +203,16 @@ def find_units(doc: Document) -> list[Unit]:
             src = p.text if len(groups) == 1 else "".join(lead + grant)
             # the analysed text: the grant sentences, plus a run-in heading or a condition sentence
             # the grant sentence points back to ("对上述企业…", "符合以下条件的…")
-            ctx = lead[-1:] if lead and re.search(r"^(对|符合|上述|其中|以上)", grant[0]) else []
+            ctx = lead[-1:] if lead and _POINTS_BACK.search(grant[0]) else []
             unit = Unit(p, i, "".join(ctx + grant), src)
-            if not lead and i == 0 and re.match(r"^(上述|以上)", LEADING_MARKER.sub("", grant[0])):
+            if not lead and i == 0 and _ABOVE.match(LEADING_MARKER.sub("", grant[0])):
                 unit.context = work_text(before)
             units.append(unit)
     return units
+
+
+_CLOSING_PAREN = re.compile(r"[（(]([^（）()]{2,80})[）)]；$")
+_ANY_NOUN = re.compile(PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN)
 
 
 def _tier_of(prev: str, s: str) -> bool:
@@ -187,12 +221,12 @@ def _tier_of(prev: str, s: str) -> bool:
     及以上的驿站，每家每月增加3000元补贴" names its own recipients and is a benefit of its own)."""
     a, b = grant_nouns(prev), grant_nouns(s)
     lead = s.split("，")[0]
-    closing = re.search(r"[（(]([^（）()]{2,80})[）)]；$", prev)
+    closing = _CLOSING_PAREN.search(prev)
     if closing and AGENCY.search(closing.group(1)):
         return False  # "…给予资金补贴（市科委、中关村管委会）；" closes a measure with its own units
     # "其职工取得国家级竞赛前三名的，…；其职工取得市级竞赛前三名的，…" (xicheng-gazette-2022.txt:4536):
     # the same recipient at another rank is a tier; a new recipient is a benefit of its own
-    if (re.search(PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN, lead)
+    if (_ANY_NOUN.search(lead)
             and not any(c[:4] == lead[:4] for c in prev.split("，"))):
         return False
     return bool(a) and a[-1] == (b[-1] if b else None)
@@ -201,11 +235,15 @@ def _tier_of(prev: str, s: str) -> bool:
 GRANT_NOUN = re.compile(r"(?:申请|给予|予以|的|享受|发放|增加|元)([\u4e00-\u9fff]{0,10}?(?:补贴|奖励|补助|津贴|贴息|资助|奖补))")
 
 
+_COUNT_HEAD = re.compile(r"^[一二三四五六七八九十\d]+[年个月]")
+_VERB_HEAD = re.compile(r"^(的|标准|元|给予|予以|申请|发放|享受|增加|按照|可|进行)+")
+
+
 def grant_nouns(t: str) -> list[str]:
     out = []
     for n in GRANT_NOUN.findall(t):
-        n = re.sub(r"^[一二三四五六七八九十\d]+[年个月]", "", n)
-        out.append(re.sub(r"^(的|标准|元|给予|予以|申请|发放|享受|增加|按照|可|进行)+", "", n))
+        n = _COUNT_HEAD.sub("", n)
+        out.append(_VERB_HEAD.sub("", n))
     return out
 
 
@@ -217,24 +255,31 @@ def grant_head(t: str) -> str:
     return drop_agencies(t[: end + 1] if end > 0 else t)
 
 
+_PAREN = re.compile(r"[（(](?:责任单位[：:])?[^（）()]{2,80}[）)]")
+
+
 def drop_agencies(t: str) -> str:
     """Without the responsible units in brackets ("（市科委、中关村管委会）" names an agency, not a zone)."""
-    return re.sub(r"[（(](?:责任单位[：:])?[^（）()]{2,80}[）)]",
-                  lambda m: "" if AGENCY.search(m.group(0)) or "责任单位" in m.group(0) else m.group(0), t)
+    return _PAREN.sub(lambda m: "" if AGENCY.search(m.group(0)) or "责任单位" in m.group(0) else m.group(0), t)
+
+
+_FOR_PROVIDE = re.compile(r"为((?:(?!为)[^。；]){1,80}?)(免费|无偿)?(提供|安排|开展)")
+_TOWARDS = re.compile(r"(?<![应针相面])对((?:(?!(?<![应针相面])对)[^。；]){2,80}?)(给予|予以|实行|按照|按|免收|免征)")
+_WAIVED_FOR = re.compile(r"(免收|免征|减免)([^，。；]{0,8}?(?:" + ENTERPRISE_NOUN + "|" + PERSON_NOUN + "))")
 
 
 def subject_of(t: str) -> str:
     """The recipient phrase: "为X提供…", "对X给予…", else the text before the grant clause."""
     t = grant_head(t)
-    m = re.search(r"为((?:(?!为)[^。；]){1,80}?)(免费|无偿)?(提供|安排|开展)", t)
-    if m and re.search(PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN, m.group(1)):
+    m = _FOR_PROVIDE.search(t)
+    if m and _ANY_NOUN.search(m.group(1)):
         return m.group(1)
     # the 对 nearest the grant verb ("对完成上市挂牌的企业，帮助对接…，对上市企业、新三板挂牌企业予以资金奖励")
-    m = re.search(r"(?<![应针相面])对((?:(?!(?<![应针相面])对)[^。；]){2,80}?)(给予|予以|实行|按照|按|免收|免征)", t)
+    m = _TOWARDS.search(t)
     if m:
         return m.group(1)
     # a fee waived for someone: "免收小微企业卡…手续费" (beijing-private-enterprise-policies-2021q4.txt:1371)
-    m = re.search(r"(免收|免征|减免)([^，。；]{0,8}?(?:" + ENTERPRISE_NOUN + "|" + PERSON_NOUN + "))", t)
+    m = _WAIVED_FOR.search(t)
     if m:
         return m.group(2)
     # the clause that holds the first figure (else the first grant word) is the grant; before it, who
@@ -253,6 +298,11 @@ ACTOR_FIRST = re.compile(r"^(?:按照|按)?[^，。；]{0,8}?(驿站|机构|企�
 LEADING_MARKER = re.compile(r"^(第[一二三四五六七八九十百]+条|（[一二三四五六七八九十]+）|\d+[.．、]|[一二三四五六七八九十]+、)")
 
 
+_WAIVED = re.compile(r"(免收|免征|减免|减收)[^，。；]{0,8}?(" + PERSON_NOUN + "|" + ENTERPRISE_NOUN + ")")
+_PAIR = re.compile(r"^[^，。；]{0,12}?(" + PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN + r")(?:与|向)")
+_ENJOYS = re.compile(r"享受|获得")
+
+
 def beneficiary_of(subject: str, text: str) -> str:
     """Who receives the grant: the claimant named at the amount, else the subject's last noun."""
     first_money = MONEY.search(text)
@@ -262,13 +312,13 @@ def beneficiary_of(subject: str, text: str) -> str:
     body = LEADING_MARKER.sub("", text)
     # a fee or tax waived for someone: "辖内银行卡清算机构免收小微企业卡…手续费"
     # (beijing-private-enterprise-policies-2021q4.txt:1371): the bank waives, the firm benefits
-    waived = re.search(r"(免收|免征|减免|减收)[^，。；]{0,8}?(" + PERSON_NOUN + "|" + ENTERPRISE_NOUN + ")", body)
+    waived = _WAIVED.search(body)
     if claim is None and waived:
         return _kind_of(waived.group(2))
     # "基本养老服务对象与驿站签订服务协议，方可无偿享受基本养老服务" (xicheng-gazette-2022.txt:3318): the one
     # who signs with the provider and then enjoys is the recipient, not the provider
-    pair = re.match(r"^[^，。；]{0,12}?(" + PERSON_NOUN + "|" + ENTERPRISE_NOUN + "|" + ORG_NOUN + r")(?:与|向)", body)
-    if claim is None and pair and re.search(r"享受|获得", body):
+    pair = _PAIR.match(body)
+    if claim is None and pair and _ENJOYS.search(body):
         return _kind_of(pair.group(1))
     if claim is None and not body.startswith(("为", "对")):
         fc = FIRST_CLAUSE_KIND.search(body) or ACTOR_FIRST.match(body)
@@ -276,26 +326,32 @@ def beneficiary_of(subject: str, text: str) -> str:
     if claim:
         return {"个人": "person", "企业": "enterprise", "用人单位": "enterprise"}.get(claim, "organization")
     best, kind = -1, ""
-    for k, pat in (("person", PERSON_NOUN), ("enterprise", ENTERPRISE_NOUN), ("organization", ORG_NOUN)):
-        for m in re.finditer(pat, subject):
+    for k, pat in NOUNS:
+        for m in pat.finditer(subject):
             if m.end() > best:
                 best, kind = m.end(), k
     return kind  # "" when the text does not say: the caller decides from the document
 
 
 def _kind_of(noun: str) -> str:
-    for k, pat in (("person", PERSON_NOUN), ("enterprise", ENTERPRISE_NOUN), ("organization", ORG_NOUN)):
-        if re.fullmatch(pat, noun):
+    for k, pat in NOUNS:
+        if pat.fullmatch(noun):
             return k
     return ""
 
 
+_FREE_SERVICE = re.compile(r"(免费[\u4e00-\u9fff]{1,10}?服务|免费[\u4e00-\u9fff]{2,4})")
+_UNPAID_SERVICE = re.compile(r"无偿(?:享受|提供)([\u4e00-\u9fff]{2,12}?服务)")
+_GRANT_NAME = re.compile(r"([\u4e00-\u9fff]{2,8}(?:补贴|奖励|补助|津贴|贴息|资助))")
+_MONEY_HEAD = re.compile(r"^[万亿千元的]+")
+
+
 def benefit_name(t: str) -> str:
     """A short name: "免费洗澡服务", "床位运营基础服务补贴", "一次性培训补贴"."""
-    m = re.search(r"(免费[\u4e00-\u9fff]{1,10}?服务|免费[\u4e00-\u9fff]{2,4})", t)
+    m = _FREE_SERVICE.search(t)
     if m:
         return m.group(1)
-    m = re.search(r"无偿(?:享受|提供)([\u4e00-\u9fff]{2,12}?服务)", t)  # xicheng-gazette-2022.txt:3318
+    m = _UNPAID_SERVICE.search(t)  # xicheng-gazette-2022.txt:3318
     if m:
         return f"无偿{m.group(1)}"
     m = SERVICE.search(t)
@@ -305,8 +361,12 @@ def benefit_name(t: str) -> str:
     long = [n for n in nouns if len(n) > 2]
     if long or nouns:
         return (long or nouns)[0]
-    m = re.search(r"([\u4e00-\u9fff]{2,8}(?:补贴|奖励|补助|津贴|贴息|资助))", t)
-    return re.sub(r"^[万亿千元的]+", "", m.group(1)) if m else ""
+    m = _GRANT_NAME.search(t)
+    return _MONEY_HEAD.sub("", m.group(1)) if m else ""
+
+
+_SECTION_GRANT = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:补贴|奖励|补助|津贴|贴息|资助|支持))")
+_CHAPTER_HEAD = re.compile(r"^第[一二三四五六七八九十]+[章节条]")
 
 
 def section_name(doc: Document, p: Provision) -> str:
@@ -314,11 +374,14 @@ def section_name(doc: Document, p: Provision) -> str:
     by_cid = {q.cid: q for q in doc.provisions}
     parent = by_cid.get(p.parent or "")
     while parent is not None:
-        m = re.search(r"([\u4e00-\u9fff]{2,8}?(?:补贴|奖励|补助|津贴|贴息|资助|支持))", work_text(parent.text)[:30])
+        m = _SECTION_GRANT.search(work_text(parent.text)[:30])
         if m:
-            return re.sub(r"^第[一二三四五六七八九十]+[章节条]", "", m.group(1))
+            return _CHAPTER_HEAD.sub("", m.group(1))
         parent = by_cid.get(parent.parent or "")
     return ""
+
+
+_SERVICE_WORDS = re.compile(r"免费|服务|提供|的")
 
 
 def service_row(name: str, rows: list[list[str]], strict: bool = False) -> list[str] | None:
@@ -326,7 +389,7 @@ def service_row(name: str, rows: list[list[str]], strict: bool = False) -> list[
 
     ``strict`` asks for the whole row head inside the name (上门理发 in "上门理发服务").
     """
-    core = re.sub(r"免费|服务|提供|的", "", name)
+    core = _SERVICE_WORDS.sub("", name)
     if strict:
         hits = [c for c in rows if c and len(c[0]) >= 2 and c[0] in core and MONEY.search("".join(c))]
         return hits[0] if hits else None
@@ -382,51 +445,15 @@ def qualification_clauses(doc: Document) -> list[tuple[Provision, str]]:
     return out
 
 
+_STACKING_WORDS = re.compile(r"重复|差额|就高|叠加|同时享受|再申请")
+
+
 def non_stacking_notes(doc: Document) -> list[str]:
     out = []
     for p in doc.provisions:
-        if not re.search(r"重复|差额|就高|叠加|同时享受|再申请", p.text):
+        if not _STACKING_WORDS.search(p.text):
             continue
         for s in sentences(work_text(p.text)):
             if NON_STACKING.search(s) and s not in out:
                 out.append(s)
     return out
-
-
-def apply_info(doc: Document, unit_text: str, doc_info: dict | None = None) -> dict:
-    """How to apply: agency (受理部门), channel and materials where the document states them.
-
-    ``doc_info`` is ``document_apply_info(doc)``, computed once per document by the caller."""
-    info: dict = dict(doc_info if doc_info is not None else document_apply_info(doc))
-    m = re.search(r"[（(]((?:市|区)[^（）()]{2,60}?)[）)]$", unit_text.rstrip("。"))
-    if m and AGENCY.search(m.group(1)):
-        info["agency"] = m.group(1)
-    return info
-
-
-def document_apply_info(doc: Document) -> dict:
-    info: dict = {}
-    materials: list[str] = []
-    collecting = False
-    for p in doc.provisions:
-        if not ("申" in p.text or "材料" in p.text or collecting or "审" in p.text or "负责" in p.text):
-            continue
-        t = work_text(p.text)
-        if collecting:
-            if re.match(r"^\d+[.．、]", t) or re.match(r"^（\d+）", t):
-                materials.append(re.sub(r"^\d+[.．、]|^（\d+）", "", t).rstrip("；。"))
-                continue
-            collecting = False
-        if re.search(r"申请材料|提交以下材料|材料包括", t):
-            collecting = True
-        if "channel" not in info:
-            c = re.search(r"(?:向|到|通过)([^，。；]{2,40}?)(?:提出|进行)?(?:书面)?申请", t)
-            if c and re.search(r"申请|申报", t):
-                info["channel"] = c.group(0)
-        if "agency" not in info:
-            a = re.search(r"(?:报|由)((?:区|市)[\u4e00-\u9fff]{2,10}?(?:局|委))(?:进行)?(?:审批|审核|负责|统一)", t)
-            if a:
-                info["agency"] = a.group(1)
-    if materials:
-        info["materials"] = materials[:10]
-    return info

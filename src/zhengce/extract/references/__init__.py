@@ -21,13 +21,16 @@ from ..docnum import number_key
 from .cues import AFTER, BEFORE, LIST_INTRO, PUBLISH, RELATION_LABELS, RELATIONS
 from .mentions import Mention, clauses, find_mentions, in_list, masked, sentence_end
 
+_QUOTES = re.compile(r"[《》〈〉<>“”\"'‘’]")
+_EDITION = re.compile(r"\((?:试行|暂行|修订|\d{4}年修订)\)$")
+
 
 def title_key(title: str | None) -> str | None:
     """A title as the resolver compares it: normalised, without 《》〈〉<> and quotes, so
     《…关于印发<X>的通知》 in one text and 关于印发《X》的通知 in another are one title."""
     if not title:
         return None
-    return re.sub(r"[《》〈〉<>“”\"'‘’]", "", normalize(title)) or None
+    return _QUOTES.sub("", normalize(title)) or None
 
 
 __all__ = ["RELATIONS", "RELATION_LABELS", "extract_references", "find_mentions", "relation_of", "title_key"]
@@ -74,6 +77,7 @@ def _list_cues(doc: Document) -> dict[str, str]:
     by_cid = {p.cid: p for p in doc.provisions}
     out: dict[str, str] = {}
     running: str | None = None
+    cue_of: dict[str, str | None] = {}  # an ancestor's own cue, read once however many items it holds
     for p in sorted(doc.provisions, key=lambda q: q.seq):
         text = p.text.strip()
         if running and ("《" in text or "号" in text):
@@ -85,7 +89,9 @@ def _list_cues(doc: Document) -> dict[str, str]:
         parent, guard = p.parent, 0
         while parent and parent in by_cid and guard < 8 and p.cid not in out:
             a = by_cid[parent]
-            rel = _intro_cue(f"{a.heading} {a.text[:80]}")
+            if parent not in cue_of:
+                cue_of[parent] = _intro_cue(f"{a.heading} {a.text[:80]}")
+            rel = cue_of[parent]
             if rel:
                 out[p.cid] = rel
             parent, guard = a.parent, guard + 1
@@ -116,7 +122,7 @@ def _aliases(doc: Document) -> dict[str, Mention]:
 def _self_keys(doc: Document) -> set[str]:
     """The document's own titles, with and without a trailing (试行)/(暂行)/(2021年修订)."""
     keys = {normalize(t) for t in (doc.title, doc.short_title) if t}
-    return keys | {re.sub(r"\((?:试行|暂行|修订|\d{4}年修订)\)$", "", k) for k in keys}
+    return keys | {_EDITION.sub("", k) for k in keys}
 
 
 def extract_references(doc: Document) -> list[Reference]:

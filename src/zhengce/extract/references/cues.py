@@ -56,9 +56,11 @@ BEFORE: list[tuple[str, re.Pattern[str]]] = [
     ("forwards", re.compile(r"转发")),
     # basis: dev xicheng "依据《…实施意见》"; 按照/依照/根据 throughout; "参照联合国《…公约》";
     # govcn content_5360002 "严格遵循《…城乡规划法》"; "认真执行《…》"; xicheng:4714 "按《实施意见》提出申请".
-    ("basis", re.compile(r"根据|依据|按照|依照|遵照|参照|参考|比照|遵循|(?<!停止)(?<!不再)执行|按(?=《)|适用(?=《)")),
+    # (the look-behinds stand after the first character — "执(?<!停止执)(?<!不再执)行" is "(?<!停止)(?<!不再)执行" —
+    # so every alternative starts with a plain character and the regex engine can skip to the next one)
+    ("basis", re.compile(r"根据|依据|按照|依照|遵照|参照|参考|比照|遵循|执(?<!停止执)(?<!不再执)行|按(?=《)|适用(?=《)")),
     # implements: "落实《…》", "贯彻《…》", "深入实施《…》", "践行《…》" (beijing-gazette-2022-05.txt:378).
-    ("implements", re.compile(r"落实|贯彻|(?<!颁布)实施(?!意见|方案|细则|办法)|践行")),
+    ("implements", re.compile(r"落实|贯彻|实(?<!颁布实)施(?!意见|方案|细则|办法)|践行")),
     # Verbs that make or mention a document without taking it as basis reset the clause to ``cites``:
     # beijing-business-environment-plan-2021.txt:216 "集中修订出台《…条例》" (a past revision, reported);
     # xicheng-gazette-2022.txt:1130 "制定了《…工作方案(试行)》"; "加强对《…法》…的宣传".

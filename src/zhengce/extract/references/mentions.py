@@ -17,6 +17,8 @@ MAX_TITLE = 160
 # "(以下简称《管理办法》)", "(以下简称“两区”)", "(以下简称个人所得税法)" — beijing-private-enterprise-policies-2021q4.txt:2237.
 ALIAS = re.compile(r"以下(?:简称|称)[:：]?\s*[《“\"]?([^《》“”\"(),，)]{1,30})[》”\"]?")
 CLAUSE_END = set(",，。;；!！?？\t\n")
+_TRAILING_PAREN = re.compile(r"\([^()]{1,20}\)$")
+_WRAPPED_NOTICE = re.compile(r"[〉>]的?(?:通知|意见)$")
 LIST_GAP = re.compile(r"^(?:[、,，\s]|和|及|与|以及|或者|或)*$")
 
 
@@ -34,26 +36,32 @@ class Mention:
         return self.start, self.end
 
 
+_BRACKETS = {("《", "》"): re.compile("[《》]"), ("(", ")"): re.compile(r"[()]")}
+# The characters masked() and clauses() act on; the text between them is copied or masked whole.
+_MASK_MARKS = re.compile(r"[。\n《(》)]")
+_CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
+_SENTENCE_MARK = re.compile(r"[。;；\n]")
+
+
 def _close(text: str, i: int, open_ch: str, close_ch: str, limit: int) -> int | None:
     """Index just past the bracket matching the one at ``i`` (nesting counted), or None."""
     depth = 0
-    for j in range(i, min(len(text), i + limit)):
-        c = text[j]
-        if c == open_ch:
+    for m in _BRACKETS[open_ch, close_ch].finditer(text, i, min(len(text), i + limit)):
+        if m.group() == open_ch:
             depth += 1
-        elif c == close_ch:
+        else:
             depth -= 1
             if depth == 0:
-                return j + 1
+                return m.end()
     return None
 
 
 def is_document_title(title: str) -> bool:
     """Does this 《…》 name a document (a law, plan, notice …) rather than a form or certificate?"""
-    t = re.sub(r"\([^()]{1,20}\)$", "", title.strip())  # …规划(2016年—2035年), …办法(修订), …标准(GB 50180)
+    t = _TRAILING_PAREN.sub("", title.strip())  # …规划(2016年—2035年), …办法(修订), …标准(GB 50180)
     if not t or NOT_DOC.search(t):
         return False
-    return bool(DOC_TYPE_END.search(t) or t.endswith(DOC_WORDS) or re.search(r"[〉>]的?(?:通知|意见)$", t))
+    return bool(DOC_TYPE_END.search(t) or t.endswith(DOC_WORDS) or _WRAPPED_NOTICE.search(t))
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -106,40 +114,39 @@ def find_mentions(text: str) -> list[Mention]:
 def masked(text: str) -> str:
     """``text`` with the inside of 《》 and () replaced by □, so cue words and clause ends inside a title
     or a parenthesis are not read as the clause's own."""
-    chars = list(text)
-    depth = 0
-    for k, c in enumerate(text):
+    if "《" not in text and "(" not in text:
+        return text
+    out: list[str] = []
+    depth = last = 0
+    for m in _MASK_MARKS.finditer(text):  # the brackets and sentence ends themselves stay
+        k, c = m.start(), m.group()
+        out.append("□" * (k - last) if depth else text[last:k])
+        out.append(c)
+        last = k + 1
         if c in "。\n":  # an unclosed bracket (a page-break casualty) never masks past its sentence
             depth = 0
-            continue
-        if c in "《(":
+        elif c in "《(":
             depth += 1
-            continue
-        if c in "》)" and depth:
+        elif depth:
             depth -= 1
-            continue
-        if depth:
-            chars[k] = "□"
-    return "".join(chars)
+    out.append("□" * (len(text) - last) if depth else text[last:])
+    return "".join(out)
 
 
 def clauses(mask: str) -> list[tuple[int, int]]:
     """(start, end) of the clauses of a masked text: split at ，。；！？ and tabs outside brackets."""
     out, s = [], 0
-    for k, c in enumerate(mask):
-        if c in CLAUSE_END:
-            out.append((s, k))
-            s = k + 1
+    for m in _CLAUSE_MARK.finditer(mask):
+        out.append((s, m.start()))
+        s = m.start() + 1
     out.append((s, len(mask)))
     return out
 
 
 def sentence_end(mask: str, pos: int) -> int:
     """End of the sentence (。；) that ``pos`` is in, for cues that cross a comma ("…同意，现印发给你们")."""
-    for k in range(pos, len(mask)):
-        if mask[k] in "。;；\n":
-            return k
-    return len(mask)
+    m = _SENTENCE_MARK.search(mask, pos)
+    return m.start() if m else len(mask)
 
 
 def in_list(text: str, prev: Mention, cur: Mention) -> bool:

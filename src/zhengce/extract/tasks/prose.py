@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ...model import Provision
 from .units import looks_like_units, plausible_units, split_list
@@ -21,6 +22,7 @@ RANKED_LABELS = r"主要责任单位|主责单位|牵头单位|牵头部门|主�
 CO_LABELS = r"配合单位|协办单位|配合部门|协同单位|参与单位|协作单位"
 TIME_LABELS = r"完成时限|完成时间|时间节点|时限要求|时限"
 LABEL = re.compile(rf"({LEAD_LABELS}|{CO_LABELS}|{TIME_LABELS})[:：]")
+_TIME_LABEL, _CO_LABEL, _RANKED_LABEL = (re.compile(x) for x in (TIME_LABELS, CO_LABELS, RANKED_LABELS))
 # A parenthesis holding labelled content: (责任单位:…), (牵头单位:…;配合单位:…)
 LABELLED_PAREN = re.compile(rf"\(((?:{LEAD_LABELS}|{CO_LABELS}|{TIME_LABELS})[:：][^()]*(?:\([^()]*\)[^()]*)*)\)")
 # "(市发展改革委牵头,市财政局配合)", "(各区政府按职责分工负责)" and the national "(税务总局、财政部负责)",
@@ -46,9 +48,12 @@ _WS = re.compile(r"\s+")
 PREFILTER = re.compile(r"[（(]|单位|部门|时限|完成时间|时间节点|牵头|配合")
 
 
+@lru_cache(maxsize=1 << 12)
 def compact(s: str) -> str:
     """Whitespace removed, the brackets/colons/semicolons/commas the patterns use in ASCII form
-    (cheaper than NFKC on every block; the ingest's normalised text is already width-folded)."""
+    (cheaper than NFKC on every block; the ingest's normalised text is already width-folded).
+
+    Cached: a block is compacted by the label, the parenthesis and the subject readers alike."""
     s = _WS.sub("", s)
     for wide, narrow in _ASCII_PAIRS:
         if wide in s:
@@ -84,6 +89,9 @@ class Assignment:
         return not (self.lead or self.co or self.deadline_raw)
 
 
+_DUTY_WORD = re.compile(r"牵头|配合")
+
+
 def parse_labels(s: str) -> Assignment:
     """Parse "责任单位:A,B;配合单位:C;完成时限:年底前" (labels in any order)."""
     out = Assignment()
@@ -96,15 +104,19 @@ def parse_labels(s: str) -> Assignment:
             value = value[:other.start()]
         value = CONVENTION.sub("", value).strip(";；。,，")
         label = m.group(1)
-        if re.fullmatch(TIME_LABELS, label):
+        if _TIME_LABEL.fullmatch(label):
             out.deadline_raw = value or None
-        elif re.fullmatch(CO_LABELS, label):
+        elif _CO_LABEL.fullmatch(label):
             out.co += split_list(value)
             out.ranked = True
         else:
-            out.merge(parse_duty(value) if re.search(r"牵头|配合", value) else Assignment(split_list(value)))
-            out.ranked = out.ranked or bool(re.fullmatch(RANKED_LABELS, label))
+            out.merge(parse_duty(value) if _DUTY_WORD.search(value) else Assignment(split_list(value)))
+            out.ranked = out.ranked or bool(_RANKED_LABEL.fullmatch(label))
     return out
+
+
+_PART_CUT = re.compile(r"[;,。]")
+_DUTY_TAIL = re.compile(r"(按职责分工负责|按职责负责|分别负责|牵头负责|负责)$")
 
 
 def parse_duty(s: str) -> Assignment:
@@ -112,12 +124,12 @@ def parse_duty(s: str) -> Assignment:
     a deadline part after the units ("A负责,2019年底前完成") → deadline."""
     out = Assignment()
     s = CONVENTION.sub("", s)
-    parts = [p for p in re.split(r"[;,。]", s) if p]
+    parts = [p for p in _PART_CUT.split(s) if p]
     while len(parts) > 1 and DEADLINE_PART.match(parts[-1]):
         out.deadline_raw = parts.pop() + ("," + out.deadline_raw if out.deadline_raw else "")
     unmarked: list[str] = []
     for part in parts:
-        part = re.sub(r"(按职责分工负责|按职责负责|分别负责|牵头负责|负责)$", lambda m: "牵头" if m.group(1) == "牵头负责" else "", part)
+        part = _DUTY_TAIL.sub(lambda m: "牵头" if m.group(1) == "牵头负责" else "", part)
         if not part:
             continue
         if part.endswith(("配合", "参与", "协助", "协同")):

@@ -14,7 +14,7 @@ import re
 from ...model import Provision
 from ..agencies import registry
 from .prose import Assignment, ProseTask, compact
-from .units import split_list, unit_like
+from .units import first_unit, split_list, unit_like
 
 # Where a subject ends: the modal or duty verb after it.
 _VERB = re.compile(r"要|应当|应|负责|牵头|会同")
@@ -23,16 +23,18 @@ _REQUEST_END = re.compile(r"会同|在|于|按照|按|落实|研究|制定|抓�
 _REQUEST = re.compile(r"(?:^|[,;])请")
 _CO_END = re.compile(r"负责|牵头|共同|联合|要|应|在|于|按照|按|落实|研究|制定|抓紧|加快|尽快|对|将|提出|明确|做好|组织|,")
 _SENTENCE = re.compile(r"[^。;!?]+[。;!?]?")
+_NOT_A_SUBJECT = re.compile(r"[《》“”:()0-9]")
 
 
 def _units(s: str) -> list[str] | None:
     """``s`` as a list of units led by a registry agency, or None."""
-    if not s or len(s) > 80 or re.search(r"[《》“”:()0-9]", s):
+    if not s or len(s) > 80 or _NOT_A_SUBJECT.search(s):
         return None
     reg = registry()
-    units = split_list(s)
-    if not units or not reg.known(units[0]) or reg.collective(units[0]):
+    first = first_unit(s)  # most subjects fail on their first unit: split the rest only after it
+    if first is None or not reg.known(first) or reg.collective(first):
         return None
+    units = split_list(s)
     for u in units[1:]:
         if not (reg.known(u) or reg.collective(u) or (unit_like(u) and len(u) <= 20)):
             return None
@@ -49,16 +51,29 @@ def _co(rest: str) -> list[str] | None:
     return units
 
 
+_CLAUSE_CUT = re.compile(r"[,;。]")
+
+
 def _reported(predicate: str) -> bool:
     """A report of what was done, not an assignment: "会同水利部研究提出了办理意见",
     "会同有关部门研究提出：…" (the replies of 国办函 say what agencies did)."""
-    first = re.split(r"[,;。]", predicate, maxsplit=1)[0]
+    first = _CLAUSE_CUT.split(predicate, maxsplit=1)[0]
     return "了" in first or ":" in first or "已" in first[:4]
+
+
+def _first(pattern: re.Pattern, text: str, pos: int = 0) -> int:
+    """Where ``pattern`` first matches in ``text`` from ``pos`` (the text's length when nowhere)."""
+    m = pattern.search(text, pos)
+    return m.start() if m else len(text)
 
 
 def _assignment(sentence: str) -> Assignment | None:
     """Who a sentence assigns: its subject before 要/应/负责, or the agency after 请."""
+    # a subject holding 《》“”:()0-9 or longer than 80 is none, nor is any longer one holding it
+    limit = min(80, _first(_NOT_A_SUBJECT, sentence))
     for m in _VERB.finditer(sentence):
+        if m.start() > limit:
+            break
         units = _units(sentence[:m.start()])
         if units:
             if _reported(sentence[m.end():]):
@@ -69,9 +84,12 @@ def _assignment(sentence: str) -> Assignment | None:
             return Assignment(units, co, ranked=bool(co))
         if m.start() > 80:
             break
-    for r in _REQUEST.finditer(sentence):
+    for r in _REQUEST.finditer(sentence) if "请" in sentence else ():
         start = r.end()
+        limit = min(start + 80, _first(_NOT_A_SUBJECT, sentence, start))
         for e in _REQUEST_END.finditer(sentence, start):
+            if e.start() > limit:
+                break
             units = _units(sentence[start:e.start()])
             if units:
                 co = _co(sentence[e.end():]) if e.group(0) == "会同" else []
@@ -83,6 +101,9 @@ def _assignment(sentence: str) -> Assignment | None:
     return None
 
 
+_ITEM_MARK = re.compile(r"^(?:\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、|\d+[.、])")
+
+
 def subject_tasks(p: Provision, text: str) -> list[ProseTask]:
     """One task per sentence of ``text`` whose subject (or addressee after 请) is a named agency."""
     s = compact(text)
@@ -90,11 +111,13 @@ def subject_tasks(p: Provision, text: str) -> list[ProseTask]:
         return []
     out: list[ProseTask] = []
     heading = compact(p.heading or "")
+    heading_words = heading.rstrip("。")
     for m in _SENTENCE.finditer(s):
         sent = m.group(0)
-        if heading and sent.rstrip("。") == heading.rstrip("。"):
+        if heading and sent.rstrip("。") == heading_words:
             continue
-        body = re.sub(r"^(?:\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、|\d+[.、])", "", sent)
+        mark = _ITEM_MARK.match(sent)  # anchored: at most one item mark, at the start
+        body = sent[mark.end():] if mark else sent
         a = _assignment(body)
         if a:
             out.append(ProseTask(p, len(out) + 1, body.strip("。;"), a))

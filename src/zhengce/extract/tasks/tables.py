@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ...model import Provision
 from ..deadlines import in_text
@@ -36,7 +37,10 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WS = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 14)
 def clean_cell(cell: str) -> str:
+    """A cell's text without tags and (among Chinese) whitespace, NFKC. Cached: a row's cells are
+    read by the header test, the empty-row test and each role."""
     s = cell
     if "<" in s:
         s = _TAG.sub(" ", _SUBSUP.sub(r"\1", s))
@@ -60,9 +64,12 @@ def roles(header: list[str]) -> dict[str, int] | None:
     return out
 
 
+_HEADER_WORD = re.compile(r"单位|部门|时限|任务|措施")
+
+
 def is_header(cells: list[str]) -> bool:
     cl = [clean_cell(c) for c in cells]
-    return "序号" in cl or sum(bool(re.search(r"单位|部门|时限|任务|措施", c)) for c in cl) >= 3
+    return "序号" in cl or sum(bool(_HEADER_WORD.search(c)) for c in cl) >= 3
 
 
 @dataclass
@@ -86,6 +93,9 @@ def row_cells(p: Provision) -> list[str]:
     return list(p.cells or [])
 
 
+_RANKING_WORD = re.compile(r"主责|牵头|主办")
+
+
 def table_tasks(runs: list[list[Provision]]) -> list[RowTask]:
     """Tasks in the table rows of one document, given as runs of consecutive rows.
 
@@ -103,14 +113,15 @@ def table_tasks(runs: list[list[Provision]]) -> list[RowTask]:
     prev_run = -1
     for run_no, p in rows:
         cells = row_cells(p)
+        header_row = is_header(cells)
         if run_no != prev_run:
             prev_run = run_no
             page_break, last = False, None
-            if header is not None and not p.header and not is_header(cells) and len(cells) != len(header):
+            if header is not None and not p.header and not header_row and len(cells) != len(header):
                 header, cols, group = None, None, None
-        if p.header and (header is None or p.header != header) and not is_header(cells):
+        if p.header and (header is None or p.header != header) and not header_row:
             header, cols = p.header, roles(p.header)
-        if is_header(cells):
+        if header_row:
             if header is not None and [clean_cell(c) for c in cells] == [clean_cell(c) for c in header]:
                 page_break = True
             else:
@@ -135,7 +146,7 @@ def table_tasks(runs: list[list[Provision]]) -> list[RowTask]:
         co = split_cell(cells[cols["co"]]) if "co" in cols and cols["co"] < len(cells) else []
         dl = cell("deadline")
         dl = None if not dl or EMPTY.match(dl) else dl
-        ranked = "co" in cols or bool(re.search(r"主责|牵头|主办", clean_cell(header[cols["lead"]]) if header else ""))
+        ranked = "co" in cols or bool(_RANKING_WORD.search(clean_cell(header[cols["lead"]]) if header else ""))
         if last and not number and (
                 (page_break and not last.measure.endswith(TERMINAL))
                 or (not dl and not lead and not co and not title)):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 # A unit name ends like this (局, 委, 中心, 集团 …).
@@ -22,7 +23,8 @@ _SUFFIX_RE = re.compile("(" + "|".join(sorted(map(re.escape, SUFFIX), key=len, r
 _START = ("区", "市", "各", "相关", "北京")
 # A branch fragment that belongs to the name before it: "西城分局", "第一管网分公司".
 _BRANCH = re.compile(r"^(?!市|区|北京|中国|国家|各)(\S{2,3}|第\S{1,6})(分局|分公司|分中心)$")
-_LEAD_TAIL = re.compile(r"(按职责分工负责|按职责分工|按职责负责|分别负责|牵头负责|牵头|负责|配合)$")
+_TAIL_WORDS = ("按职责分工负责", "按职责分工", "按职责负责", "分别负责", "牵头负责", "牵头", "负责", "配合")
+_LEAD_TAIL = re.compile("(" + "|".join(_TAIL_WORDS) + ")$")
 # "市经济和信息化局及相关部门和各区政府": 及/和 between two names (not the 和 inside 市文化和旅游局)
 _CONNECTOR = re.compile(r"(?<=[局委办部门会位府心厅队])(?:以及|及|和)(?=各|相关|有关|市|区|北京)"
                         r"|(?<=[\u4e00-\u9fff]{2})(?:以及|及|和)(?=各|相关|有关)")
@@ -36,10 +38,18 @@ def unit_like(s: str) -> bool:
     return bool(_SUFFIX_RE.search(s))
 
 
+_LEAD_WORDS = ("以及", "及", "由", "请")
+_LEAD_WORD = re.compile(r"^(以及|及|由|请)(?=\S{2})")
+
+
 def clean_unit(s: str) -> str:
     s = unicodedata.normalize("NFKC", s).strip(" \t，,、；;。.：:")
-    s = re.sub(r"^(以及|及|由|请)(?=\S{2})", "", s)
-    s = _LEAD_TAIL.sub("", s)
+    # the patterns run only where they can match: a lead word at the start, a duty word at the end
+    # ("$" also matches before a final newline)
+    if s.startswith(_LEAD_WORDS):
+        s = _LEAD_WORD.sub("", s)
+    if s.endswith(_TAIL_WORDS) or s.endswith("\n"):
+        s = _LEAD_TAIL.sub("", s)
     if s.endswith(("部门", "单位")) and "等" in s[-8:]:
         s = s[: s.rindex("等")]  # "市城市管理委等相关部门", "各综合保税区管理机构等有关部门和单位"
     elif s.endswith("等"):
@@ -47,11 +57,14 @@ def clean_unit(s: str) -> str:
     return s.strip()
 
 
+_MEMBERS = re.compile(r"各?(成员|组成)(单位|部门)")
+
+
 def _cut_glued(tok: str) -> list[str]:
     """Cut "区住房城乡建设委各街道办事处" into two names at a suffix followed by a name start."""
     for i in range(2, len(tok) - 2):
         head, tail = tok[:i], tok[i:]
-        if re.fullmatch(r"各?(成员|组成)(单位|部门)", tail):
+        if _MEMBERS.fullmatch(tail):
             continue  # "大气小组各成员单位" is the group's members
         if tail.endswith("分公司") and head.endswith(("集团", "公司")):
             continue  # 中国邮政集团公司北京市西城区分公司 is one name
@@ -61,18 +74,23 @@ def _cut_glued(tok: str) -> list[str]:
     return [tok]
 
 
+_TAG = re.compile(r"<[^>]+>")
+_SEPARATOR = re.compile(r"[,、;]")
+_AND_HEAD = re.compile(r"^(以及|及)(?=\S{3})")
+
+
 def split_cell(cell: str) -> list[str]:
     """Units in a table cell: whitespace / <p> separated, fragments rejoined, glued names cut."""
-    text = re.sub(r"<[^>]+>", " ", cell)
+    text = _TAG.sub(" ", cell)
     text = unicodedata.normalize("NFKC", text)
-    if re.search(r"[,、;]", text):
+    if _SEPARATOR.search(text):
         return split_list(text)
     parts = text.split()
     parts = [q for p in parts for q in _cut_glued(p)]
     for i in range(len(parts) - 1):  # "及其他大气小组 各成员单位" is one collective
         if parts[i].startswith("及") and parts[i + 1].startswith("各"):
             parts[i], parts[i + 1] = "", parts[i] + parts[i + 1]
-    parts = [re.sub(r"^(以及|及)(?=\S{3})", "", p) for p in parts if p]
+    parts = [_AND_HEAD.sub("", p) for p in parts if p]
     from ..agencies import registry
     reg = registry()
     merged: list[str] = []
@@ -109,21 +127,44 @@ def _double_names() -> list[str]:
                   key=len, reverse=True)
 
 
+_WS = re.compile(r"\s+")
+_LIST_CUT = re.compile(r"[、,;]")
+
+
 def split_list(text: str) -> list[str]:
     """Units in a prose list separated by ，/；/、 — except the 、 inside one office's double name
     from the registry ("市科委、中关村管委会")."""
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"\s+", "", text)
-    text = _ETC_AND.sub("", text)
-    for name in _double_names():
-        text = text.replace(name, name.replace("、", _JOIN))
     out: list[str] = []
-    parts = [q for p in re.split(r"[、,;]", text) for q in _CONNECTOR.split(p)]
-    for part in parts:
-        u = clean_unit(part).replace(_JOIN, "、")
-        if u and not EMPTY.match(u) and u not in out:
+    for u in _units_of(text):
+        if u not in out:
             out.append(u)
     return out
+
+
+def first_unit(text: str) -> str | None:
+    """``split_list(text)[0]`` (None for no unit), without cleaning the rest of the list: a caller
+    that rejects the list by its first unit need not read the others."""
+    return next(_units_of(text), None)
+
+
+def _units_of(text: str) -> Iterator[str]:
+    """The units of a prose list in order, repeats kept (see ``split_list``)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _WS.sub("", text)
+    if "等" in text:
+        text = _ETC_AND.sub("", text)
+    if "、" in text:  # every double name holds one
+        for name in _double_names():
+            text = text.replace(name, name.replace("、", _JOIN))
+    for p in _LIST_CUT.split(text):
+        for part in (_CONNECTOR.split(p) if "及" in p or "和" in p else (p,)):
+            u = clean_unit(part).replace(_JOIN, "、")
+            if u and not EMPTY.match(u):
+                yield u
+
+
+_NOT_A_LIST = re.compile(r"简称|下同|含|包括|例如|如")
+_NOT_A_NAME = re.compile(r"\d|[《》“”。:]")
 
 
 def looks_like_units(text: str) -> bool:
@@ -131,14 +172,17 @@ def looks_like_units(text: str) -> bool:
     and it is a list (two or more) or names a registry agency — not "（以下简称市文资中心）"."""
     from ..agencies import registry
     units = split_list(text)
-    if not units or len(text) > 400 or re.search(r"简称|下同|含|包括|例如|如", text[:6]):
+    if not units or len(text) > 400 or _NOT_A_LIST.search(text[:6]):
         return False
-    if not all(unit_like(u) and len(u) <= 20 and not re.search(r"\d|[《》“”。:]", u) for u in units):
+    if not all(unit_like(u) and len(u) <= 20 and not _NOT_A_NAME.search(u) for u in units):
         return False
     return len(units) >= 2 or registry().known(units[0]) or registry().level(units[0]) == "集体"
+
+
+_NOT_A_LABEL_NAME = re.compile(r"[:：。《》]")
 
 
 def plausible_units(units: list[str]) -> bool:
     """Every entry reads as one unit name: a unit suffix, short, no colon or sentence punctuation
     (rejects a page footer "主办单位：国务院办公厅 运行维护单位：中国政府网运行中心…" read as a label)."""
-    return bool(units) and all(unit_like(u) and len(u) <= 30 and not re.search(r"[:：。《》]", u) for u in units)
+    return bool(units) and all(unit_like(u) and len(u) <= 30 and not _NOT_A_LABEL_NAME.search(u) for u in units)
