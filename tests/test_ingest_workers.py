@@ -115,3 +115,25 @@ def test_worker_count_setting(sqlite_library, monkeypatch):
     monkeypatch.setenv("ZHENGCE_INGEST_WORKERS", "many")
     with pytest.raises(InvalidInput, match="ZHENGCE_INGEST_WORKERS"):
         worker_count(sqlite_library, None, 10)
+
+
+def test_synonym_groups_numbered_alike_by_a_later_ingest_and_a_reader(library, tmp_path):
+    """A second ingest process (a fresh Library on a store that already holds 简称 pairs) numbers
+    the synonym groups it writes into the index (``syn<N>`` tokens) as every reader does, in the
+    store's order: a query for a 简称 finds its full name, never another group's."""
+    head = tmp_path / "xicheng-head.txt"  # 区应急委 … (以下简称…) definitions: xicheng-gazette-2022.txt:1-200
+    head.write_text("".join((ROOT / "data/gazettes/xicheng-gazette-2022.txt").read_text(encoding="utf-8")
+                            .splitlines(keepends=True)[:200]), encoding="utf-8")
+    library.ingest([head])
+    # beijing-private-enterprise-policies-2021q4.txt:5618 "等级评定委员会(以下简称“评委会”)"
+    later = Library(url=library.url, data_dir=library.data_dir)
+    later.ingest([ROOT / "data/gazettes/beijing-private-enterprise-policies-2021q4.txt"])
+    later.engine.dispose()
+    reader = Library(url=library.url, data_dir=library.data_dir)
+    assert reader.search_index.segmenter().groups == later.search_index.dictionary.segmenter.groups
+    seg = reader.search_index.segmenter()
+    (syn,) = [t for t in seg.query_terms("评委会") if t.startswith("syn")]
+    assert seg.surface_forms(syn) == ["评定委员会", "评委会"]
+    hits = search(reader, syn, per_page=50, facets=False).hits  # what the index holds under that token
+    assert hits and all("评委会" in h.text or "评定委员会" in h.text for h in hits), [h.text[:40] for h in hits]
+    reader.engine.dispose()

@@ -26,6 +26,7 @@ document in order (``search.backend.Dictionary``), so it runs here, in file orde
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -83,10 +84,19 @@ def _prepare(path: str, source_path: str, force: bool) -> Prepared | IngestResul
 
 
 def _pool(library: Library, workers: int) -> ProcessPoolExecutor:
+    """A pool whose workers are forked now (a first task submitted), with this process's
+    objects frozen out of the children's garbage collector: a collection in a child would
+    otherwise write to every object's header and so copy nearly every page it shares."""
     global _LIBRARY
     _LIBRARY = library
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start_worker)
+    gc.freeze()
+    try:
+        pool.submit(int).result()  # fork start method: every worker is started on the first submit
+    finally:
+        gc.unfreeze()
+    return pool
 
 
 def prepared_ahead(library: Library, refs: list[tuple[Path, str]], *, force: bool,

@@ -71,13 +71,20 @@ class Dictionary:
     def __init__(self) -> None:
         self.segmenter = Segmenter()
         self.last_id = 0
+        self.pending_id = 0  # applied from a transaction not known to be committed yet
         self._lock = threading.Lock()
 
-    def sync(self, conn: Connection) -> bool:
-        """Load terms added since the last sync; True when any were."""
+    def sync(self, conn: Connection, *, keep_last: bool = False) -> bool:
+        """Load terms added since the last sync; True when any were.
+
+        ``keep_last``: inside a writer's open transaction, whose own rows may still roll back
+        (and SQLite then gives their ids to the next rows): apply them, but leave ``last_id``
+        where it was, so a later sync reads those ids again; ``advance`` moves it once committed.
+        """
         rows = dictionary.terms_after(conn, self.last_id)
         if not rows:
             return False
+        before = self.last_id
         with self._lock:
             seg = self.segmenter
             for rid, term, full in rows:
@@ -88,7 +95,14 @@ class Dictionary:
                 else:
                     seg.add_words([term])
                 self.last_id = rid
+            if keep_last:
+                self.pending_id, self.last_id = self.last_id, before
         return True
+
+    def advance(self) -> None:
+        """The transaction of the rows ``sync(keep_last=True)`` applied has committed."""
+        with self._lock:
+            self.last_id = max(self.last_id, self.pending_id)
 
     def learn(self, words: set[str], pairs: list[list[str]]) -> None:
         """Add words this process harvested itself (they are in the store once its tx commits)."""

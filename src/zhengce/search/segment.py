@@ -71,6 +71,17 @@ def shared_jieba() -> rjieba.Jieba:
     return _JIEBA
 
 
+_JIEBA_WORDS = [0]  # words added to the shared instance so far: every cached cut depends on it
+
+
+def _add_jieba_word(jieba: rjieba.Jieba, word: str) -> None:
+    jieba.add_word(word, None, None)
+    _JIEBA_WORDS[0] += 1
+
+
+CUT_CACHE = 50_000  # texts whose index terms a Segmenter remembers (copies of one text, siblings' paths)
+
+
 @functools.cache
 def _synonym_groups() -> tuple[tuple[str, ...], ...]:
     groups = []
@@ -131,6 +142,30 @@ def _abbreviated_from(full: str, short: str) -> str | None:
     return None
 
 
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex for a set of literal words, factored by common prefix (a trie).
+
+    Matches what the alternation of the words sorted longest first matches (at each position
+    the longest word that starts there), but the regex engine follows one branch per character
+    instead of trying every word in turn: a third faster over provision texts with ~150 forms.
+    """
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
 class Segmenter:
     """Segments text into index/query terms with the library's domain words and synonym groups."""
 
@@ -140,6 +175,8 @@ class Segmenter:
         self.groups: list[list[str]] = []
         self._alias_re: re.Pattern | None = None
         self._alias_group: dict[str, int] = {}
+        self._cuts: dict[str, str] = {}  # text -> token_text(text), valid for ``_cuts_state``
+        self._cuts_state: tuple[int, int] = (-1, -1)
         all_groups = load_synonym_groups() + [list(g) for g in groups]
         for g in all_groups:
             self.add_group(g)
@@ -152,7 +189,7 @@ class Segmenter:
             if 2 <= len(w) <= 12 and w not in self.words:
                 self.words.add(w)
                 if not self._jieba.has_word(w):
-                    self._jieba.add_word(w, None, None)
+                    _add_jieba_word(self._jieba, w)
 
     def add_group(self, forms: list[str]) -> None:
         forms = [_nfkc(f) for f in forms]
@@ -168,8 +205,7 @@ class Segmenter:
         self.add_words(f for f in forms if len(f) <= 8)
 
     def _compile(self) -> None:
-        aliases = sorted(self._alias_group, key=len, reverse=True)
-        self._alias_re = re.compile("|".join(map(re.escape, aliases))) if aliases else None
+        self._alias_re = re.compile(_trie_pattern(self._alias_group)) if self._alias_group else None
 
     def synonym_tokens(self, text: str) -> list[str]:
         """``syn<N>`` for every synonym group whose surface form occurs in ``text``."""
@@ -187,11 +223,28 @@ class Segmenter:
         return out
 
     def token_text(self, text: str) -> str:
-        """``" ".join(self.tokens(text))`` in one regex pass instead of a test per token (ingest)."""
-        text = _nfkc(text)
-        out = _PUNCT_TOKEN.sub("", " " + " ".join(self._jieba.cut_for_search(text)) + " ").strip()
-        syn = self.synonym_tokens(text)
-        return out + " " + " ".join(syn) if syn else out
+        """``" ".join(self.tokens(text))`` in one regex pass instead of a test per token (ingest).
+
+        Remembered per text while the words and synonym groups stay the same (a library built
+        from many versions of the same documents cuts each repeated provision once); any word
+        added to the shared rjieba instance or any new synonym form forgets every cut.
+        """
+        state = (_JIEBA_WORDS[0], len(self._alias_group))
+        if state != self._cuts_state:
+            self._cuts = {}
+            self._cuts_state = state
+        out = self._cuts.get(text)
+        if out is not None:
+            return out
+        norm = _nfkc(text)
+        out = _PUNCT_TOKEN.sub("", " " + " ".join(self._jieba.cut_for_search(norm)) + " ").strip()
+        syn = self.synonym_tokens(norm)
+        if syn:
+            out += " " + " ".join(syn)
+        if len(self._cuts) >= CUT_CACHE:
+            self._cuts = {}
+        self._cuts[text] = out
+        return out
 
     def query_terms(self, query: str) -> list[str]:
         """Distinct content terms of a query (stopwords dropped), synonym-group tokens included."""

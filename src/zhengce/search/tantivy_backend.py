@@ -278,10 +278,14 @@ class TantivySession:
     def in_transaction(self, conn, source: str, sha: str, docs: list[Document]) -> None:
         words, pairs = harvest(docs)
         dictionary.add_terms(conn, words, pairs)
+        # Load them in the store's order (ids), as every other process does: a synonym group's
+        # number (its ``syn<N>`` token) must be the same here and in a server reading the index.
+        self.b.dictionary.sync(conn, keep_last=True)
         self._harvested = (words, pairs)
 
     def committed(self, source: str, sha: str, docs: list[Document]) -> None:
         words, pairs = self._harvested
+        self.b.dictionary.advance()
         self.b.dictionary.learn(words, pairs)
         if not self._open_writer(blocking=False):
             return  # another process writes the index: our close() replays this file from the store

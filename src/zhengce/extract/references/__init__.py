@@ -14,7 +14,7 @@ import re
 
 from sqlalchemy import Connection
 
-from ...model import Document, Reference
+from ...model import Document, Provision, Reference
 from ...store import documents as store_docs
 from ...text import normalize
 from ..docnum import number_key
@@ -78,6 +78,32 @@ def _list_cues(doc: Document) -> dict[str, str]:
     out: dict[str, str] = {}
     running: str | None = None
     cue_of: dict[str, str | None] = {}  # an ancestor's own cue, read once however many items it holds
+    # cid → (levels up, cue) of the nearest ancestor with a cue at most 8 levels up, or None;
+    # taken from the parent's entry when the parent came first, else walked up
+    nearest: dict[str, tuple[int, str] | None] = {}
+
+    def own_cue(cid: str) -> str | None:
+        if cid not in cue_of:
+            a = by_cid[cid]
+            cue_of[cid] = _intro_cue(f"{a.heading} {a.text[:80]}")
+        return cue_of[cid]
+
+    def nearest_cue(p: Provision) -> tuple[int, str] | None:
+        parent = p.parent
+        if parent and parent in by_cid and parent in nearest:
+            rel = own_cue(parent)
+            if rel:
+                return 1, rel
+            up = nearest[parent]
+            return (up[0] + 1, up[1]) if up and up[0] < 8 else None
+        guard = 0
+        while parent and parent in by_cid and guard < 8:
+            rel = own_cue(parent)
+            if rel:
+                return guard + 1, rel
+            parent, guard = by_cid[parent].parent, guard + 1
+        return None
+
     for p in sorted(doc.provisions, key=lambda q: q.seq):
         text = p.text.strip()
         if running and ("《" in text or "号" in text):
@@ -86,15 +112,9 @@ def _list_cues(doc: Document) -> dict[str, str]:
             running = None
         if text.endswith((":", "：")):
             running = _intro_cue(text[-60:]) or running
-        parent, guard = p.parent, 0
-        while parent and parent in by_cid and guard < 8 and p.cid not in out:
-            a = by_cid[parent]
-            if parent not in cue_of:
-                cue_of[parent] = _intro_cue(f"{a.heading} {a.text[:80]}")
-            rel = cue_of[parent]
-            if rel:
-                out[p.cid] = rel
-            parent, guard = a.parent, guard + 1
+        nearest[p.cid] = near = nearest_cue(p)
+        if near and p.cid not in out:
+            out[p.cid] = near[1]
     return out
 
 
