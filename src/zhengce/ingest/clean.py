@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..model import SourceLine
 from . import patterns as P
+from .hanzi import simplify_lines
 from .radicals import RADICALS
 
 _FULLWIDTH: dict[int, int | str] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
@@ -273,7 +274,7 @@ _UNITS_END = re.compile(r"\((?:主要)?(?:责任|牵头|配合|协办|主责)单
 
 def _units_end(text: str) -> bool:
     """``_UNITS_END`` where its literals are: a closing ")" and 单位 somewhere before it."""
-    return (text.endswith(")") or text.endswith(")\n")) and "单位" in text and bool(_UNITS_END.search(text))
+    return text.endswith((")", ")\n")) and "单位" in text and bool(_UNITS_END.search(text))
 
 
 def _clean_lines(lines: list[SourceLine]) -> list[tuple[SourceLine, str, str]]:
@@ -394,9 +395,9 @@ def build_blocks(lines: list[SourceLine], paragraphs: bool = False) -> list[Bloc
         gap = False
     for b in blocks:
         b.text = "\t".join(repair(c) for c in b.text.split("\t")) if b.table else repair(b.text, folded=True)
-    # Traditional → simplified once for the whole file: one converter call instead of one per block.
-    converted = simplify("\n".join(b.text for b in blocks)).split("\n")
-    if len(converted) == len(blocks):
-        for b, t in zip(blocks, converted, strict=True):
-            b.text = t
+    # Traditional → simplified, for the whole file at once (only the blocks that need it go
+    # through the converter).
+    converted = simplify_lines([b.text for b in blocks])
+    for b, t in zip(blocks, converted, strict=True):
+        b.text = t
     return [b for b in blocks if b.text.strip()]
