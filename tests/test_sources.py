@@ -312,6 +312,24 @@ def test_cli_ingest_reports_each_bad_file_in_one_line(tmp_path):
     ("積極發展經濟，推進專項試點", "积极发展经济，推进专项试点"),
     ("京政发〔2021〕24号", "京政发〔2021〕24号"),  # already simplified: unchanged
     ("2021", "2021"),
+    # characters t2s changes only inside a phrase (hanzi._PHRASE_ONLY): the shortcut for texts
+    # without a changing character must not skip them
+    ("反覆研究", "反复研究"), ("沈澱", "沉淀"), ("瞭解情况", "了解情况"),
+    ("提高覆盖率", "提高覆盖率"),  # 覆 alone is simplified: unchanged
 ])
 def test_to_simplified(traditional, simplified):
     assert to_simplified(traditional) == simplified
+
+
+@pytest.mark.skipif(not has_opencc(), reason="opencc not installed")
+def test_simplify_lines_is_the_file_wide_conversion():
+    """Converting only the lines that hold a changing character equals converting the joined file
+    (the lines of the real corpus, where 覆盖/破坏 pass the prefilter and stay as they are)."""
+    import opencc
+
+    from zhengce.ingest.hanzi import simplify_lines
+    conv = opencc.OpenCC("t2s")
+    lines = (Path(__file__).resolve().parents[1] / "data" / "gazettes" / "xicheng-gazette-2022.txt").read_text(encoding="utf-8").splitlines()
+    lines += ["人員名單", "反覆研究", "abc", "", "積極發展"]
+    assert simplify_lines(lines) == conv.convert("\n".join(lines)).split("\n")
+    assert simplify_lines(["a\nb", "人員"]) == ["a\nb", "人員"]  # a line holding a newline: as before

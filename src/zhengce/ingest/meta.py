@@ -25,9 +25,13 @@ _TRIAL = re.compile(r"试行|暂行")
 _DISTRICT = re.compile(r"北京市([\u4e00-\u9fff]{1,3}区)")
 _DISTRICT_NUMBER = re.compile(r"^(西|东|朝|海|丰|石|门|房|通|顺|昌|大|怀|平|密|延)")
 # Furniture lines (文号, dates, notes, a 公告's number): one pattern, asked yes or no for every block.
-_META_LINE = re.compile("|".join(f"(?:{rx.pattern})" for rx in (
-    P.DOCNUM_LINE, P.DATE_LINE, P.DATE_CN_LINE, P.PUBLIC_NOTE, P.EDITORIAL_NOTE, P.MONTH_LINE,
-    P.ANNOUNCE_NUMBER)))
+META_LINE = P.union(P.DOCNUM_LINE, P.DATE_LINE, P.DATE_CN_LINE, P.PUBLIC_NOTE, P.EDITORIAL_NOTE,
+                    P.MONTH_LINE, P.ANNOUNCE_NUMBER)
+
+
+def is_meta_line(text: str) -> bool:
+    """``META_LINE`` behind its literal prefilter (``patterns.may_be_furniture``)."""
+    return P.may_be_furniture(text) and META_LINE.match(text) is not None
 
 
 def _cn_number(s: str) -> int:
@@ -163,7 +167,10 @@ def read_metadata(rd: RawDocument) -> dict:
             meta["note"] = b.text
             break
     for b in reversed(blocks[-12:]):
-        em = _EFFECTIVE.search(b.text)
+        # both readings end in 施行/实施/执行: only a text holding one is searched (the pattern
+        # tries twenty characters ahead at every position)
+        t = b.text
+        em = _EFFECTIVE.search(t) if ("施行" in t or "实施" in t or "执行" in t) else None
         if em:
             meta["effective"] = em.group(1)
             break
@@ -193,4 +200,4 @@ def is_meta_block(b: Block, *, addressee: bool = True) -> bool:
     body ("本办法所称…是指下列…：") is text leading its items, not a 主送机关.
     """
     t = b.text
-    return bool(_META_LINE.match(t) or (addressee and is_addressee(t)))
+    return is_meta_line(t) or (addressee and is_addressee(t))

@@ -9,11 +9,20 @@ under the current node. The citation id is the document key plus the numbering p
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 
 from ..model import Provision
 from . import patterns as P
 from .clean import Block, marker_of
-from .meta import is_meta_block
+from .meta import is_meta_line
+from .split import is_addressee
+
+# ``_Tree.add`` builds each Provision from positional arguments (keyword matching cost a third of
+# the outline's time); this is the order it passes them in, checked against the model at import.
+_PROVISION_ARGS = ("cid", "doc_key", "level", "label", "heading", "raw", "text", "line_start", "line_end",
+                   "kind", "parent", "seq", "cells", "header")
+assert tuple(f.name for f in fields(Provision))[: len(_PROVISION_ARGS)] == _PROVISION_ARGS, \
+    "model.Provision's fields moved: update _PROVISION_ARGS and _Tree.add"
 
 _RANK = dict(P.KIND_RANK)
 _HEADER_WORDS = re.compile(r"^(序号|编号|重点任务|任务|工作任务|工作措施|具体措施|主要内容|完成时限|时间|主责单位|牵头单位|责任单位|协办单位|配合单位|类别|事件类别|备注)$")
@@ -23,12 +32,6 @@ def _rank(kind: str, label: str) -> float:
     if kind == "decimal":
         return 3 + 0.1 * (label.count(".") + 1)
     return _RANK[kind]
-
-
-def _label(kind: str, label: str) -> str:
-    if kind in ("paren_cn", "paren_num"):
-        return f"({label})"
-    return label
 
 
 _HEADING_END = re.compile(r"[。：:]")
@@ -68,26 +71,32 @@ class _Tree:
 
     def add(self, b: Block, *, kind: str, label: str, heading: str, cid: str, level: int,
             cells=None, header=None, parent: str | None = None) -> Provision:
-        p = Provision(cid=self._unique(cid), doc_key=self.doc_key, level=level, label=label, heading=heading,
-                      raw=b.raw, text=b.text, line_start=b.line_start, line_end=b.line_end, kind=kind,
-                      parent=parent if parent is not None else self.parent(), seq=len(self.out),
-                      cells=cells, header=header)
+        if cid in self.used:
+            cid = self._unique(cid)
+        else:
+            self.used.add(cid)
+        if parent is None and self.stack:
+            parent = self.stack[-1][2]
+        lines = b.lines
+        p = Provision(cid, self.doc_key, level, label, heading, b.raw, b.text,
+                      lines[0].lineno if lines else 0, lines[-1].lineno if lines else 0, kind, parent,
+                      len(self.out), cells, header)
         self.out.append(p)
         return p
 
     def numbered(self, b: Block, kind: str, label: str, end: int) -> None:
         rank = _rank(kind, label)
-        while self.stack and (self.stack[-1][1] > rank or (self.stack[-1][1] == rank and self.stack[-1][0] == kind)
-                              or self.stack[-1][1] == rank):
-            self.stack.pop()
-        base = self.parent() or self.doc_key
-        lab = _label(kind, label)
+        stack = self.stack
+        while stack and stack[-1][1] >= rank:  # a same or higher rank closes the deeper items
+            stack.pop()
+        base = stack[-1][2] if stack else self.doc_key
+        lab = f"({label})" if kind in ("paren_cn", "paren_num") else label
         p = self.add(b, kind="heading", label=lab, heading=_heading(b.text, end), cid=f"{base}/{lab}",
-                     level=len(self.stack) + 1)
-        self.stack.append((kind, rank, p.cid))
+                     level=len(stack) + 1)
+        stack.append((kind, rank, p.cid))
 
     def paragraph(self, b: Block) -> None:
-        base = self.parent() or self.doc_key
+        base = self.stack[-1][2] if self.stack else self.doc_key
         n = self.para_count.get(base, 0) + 1
         self.para_count[base] = n
         self.add(b, kind="paragraph", label="", heading="", cid=f"{base}/¶{n}", level=len(self.stack) + 1)
@@ -130,7 +139,9 @@ def build_outline(doc_key: str, blocks: list[Block], title_index: int) -> list[P
     numbered = False  # a 主送机关 line stands before the numbered body, never inside it
     while i < n:
         b = blocks[i]
-        if i == title_index or is_meta_block(b, addressee=not numbered):
+        # document furniture (文号, date, note; a 主送机关 only before the numbered body), as
+        # meta.is_meta_block says, with its one pattern inlined: this runs for every block
+        if i == title_index or is_meta_line(b.text) or (not numbered and is_addressee(b.text)):
             i += 1
             continue
         if b.table:

@@ -80,7 +80,7 @@ _DATE_LINES = re.compile(f"(?:{P.DATE_LINE.pattern})|(?:{P.DATE_CN_LINE.pattern}
 
 def is_date_line(text: str) -> bool:
     """A signing date in Arabic or Chinese numerals (one pattern for both: this runs on every block)."""
-    return bool(_DATE_LINES.match(text))
+    return "年" in text and "月" in text and bool(_DATE_LINES.match(text))
 
 
 def is_addressee(text: str) -> bool:
@@ -169,7 +169,8 @@ def _issued_in(text: str) -> list[str]:
 
 def _order_head(blocks: list[Block], i: int) -> bool:
     """"中华人民共和国国务院令" with "第707号" under it: a promulgation order starts here."""
-    return bool(P.ORDER_HEAD.match(blocks[i].text) and i + 1 < len(blocks)
+    t = blocks[i].text
+    return bool("令" in t[-2:] and P.ORDER_HEAD.match(t) and i + 1 < len(blocks)
                 and P.ORDER_NUMBER.match(blocks[i + 1].text))
 
 
