@@ -241,17 +241,7 @@ def checks_from(rs: RuleSet, j: int, truth_col: list[int], pop: Population, i: i
         key = (j, pos, val, missing_fields, fact)
         chk = cache.get(key)
         if chk is None:
-            c = rs.rules[j].conditions[pos]
-            label = c.label or f"{c.field} {c.op} {c.value}"
-            if val == 1 and c.op == "unexpressed":
-                missing = [f"无法由画像表达: {c.label}"]
-            else:
-                vocab = vocabulary()
-                missing = [f"{f}（{vocab.get(f, {}).get('label', f)}）" for f in missing_fields]
-                if val == 1:  # an alternative the vocabulary cannot state ("失智") left it open
-                    missing += [f"无法由画像表达: {w}" for w in unexpressed_words(c)]
-            word = _WORD[val]
-            chk = cache[key] = Check(label, word, f"{label}: {word}", c.cid, missing, fact)
+            chk = cache[key] = _check(rs.rules[j].conditions[pos], val, missing_fields, fact)
         out.append(chk)
     return out
 
@@ -318,21 +308,25 @@ def rule_traces(rs: RuleSet, truth_col: list[int], verdicts: list[int], pop: Pop
 
 
 def _trace(rs: RuleSet, j: int, states: list[tuple], verdict: int) -> RuleTrace:
-    checks = []
-    for pos, (_k, val, missing_fields, fact) in enumerate(states):
-        c = rs.rules[j].conditions[pos]
-        label = c.label or f"{c.field} {c.op} {c.value}"
-        if val == 1 and c.op == "unexpressed":
-            missing = [f"无法由画像表达: {c.label}"]
-        else:
-            vocab = vocabulary()
-            missing = [f"{f}（{vocab.get(f, {}).get('label', f)}）" for f in missing_fields]
-            if val == 1:  # an alternative the vocabulary cannot state ("失智") left it open
-                missing += [f"无法由画像表达: {w}" for w in unexpressed_words(c)]
-        word = _WORD[val]
-        checks.append(Check(label, word, f"{label}: {word}", c.cid, missing, fact))
+    conds = rs.rules[j].conditions
+    checks = [_check(conds[pos], val, missing_fields, fact)
+              for pos, (_k, val, missing_fields, fact) in enumerate(states)]
     return RuleTrace(checks, [c.reason for c in checks], [c.reason for c in checks if c.value == "否"],
                      [m for c in checks if c.value == "未知" for m in c.missing] if verdict != int(F) else [])
+
+
+def _check(c: Condition, val: int, missing_fields: tuple[str, ...], fact: str) -> Check:
+    """One condition's line of a trace: its verdict word and what the profile would need to say."""
+    label = c.label or f"{c.field} {c.op} {c.value}"
+    if val == 1 and c.op == "unexpressed":
+        missing = [f"无法由画像表达: {c.label}"]
+    else:
+        vocab = vocabulary()
+        missing = [f"{f}（{vocab.get(f, {}).get('label', f)}）" for f in missing_fields]
+        if val == 1:  # an alternative the vocabulary cannot state ("失智") left it open
+            missing += [f"无法由画像表达: {w}" for w in unexpressed_words(c)]
+    word = _WORD[val]
+    return Check(label, word, f"{label}: {word}", c.cid, missing, fact)
 
 
 def unexpressed_words(c: Condition) -> list[str]:
