@@ -41,22 +41,28 @@ def _exact_seq(items: Items) -> set[str] | None:
     return out
 
 
+def _group_or_branch(op, av, seq) -> set[str] | None:
+    """A group (without flags) is its sequence's set; a branch the union of its alternatives'
+    sets, given by ``seq`` (exact strings or necessary strings)."""
+    if op is C.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        return None if add_flags or del_flags else seq(sub)
+    out: set[str] = set()
+    for alt in av[1]:
+        s = seq(alt)
+        if s is None:
+            return None
+        out |= s
+    return out if len(out) <= MAX_SET else None
+
+
 def _exact_item(op, av) -> set[str] | None:
     if op is C.LITERAL:
         return {chr(av)}
     if op in ZERO_WIDTH:
         return {""}  # consumes nothing: the match is the same string with or without it
-    if op is C.SUBPATTERN:
-        _group, add_flags, del_flags, sub = av
-        return None if add_flags or del_flags else _exact_seq(sub)
-    if op is C.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            s = _exact_seq(alt)
-            if s is None:
-                return None
-            out |= s
-        return out if len(out) <= MAX_SET else None
+    if op in (C.SUBPATTERN, C.BRANCH):
+        return _group_or_branch(op, av, _exact_seq)
     if op is C.IN:
         if all(o is C.LITERAL for o, _ in av):
             return {chr(v) for _, v in av}
@@ -74,17 +80,8 @@ def _exact_item(op, av) -> set[str] | None:
 
 def _necessary_item(op, av) -> set[str] | None:
     """A set one of whose strings every match of the item contains, or None."""
-    if op is C.SUBPATTERN:
-        _group, add_flags, del_flags, sub = av
-        return None if add_flags or del_flags else _necessary_seq(sub)
-    if op is C.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            s = _necessary_seq(alt)
-            if s is None:
-                return None
-            out |= s
-        return out if len(out) <= MAX_SET else None
+    if op in (C.SUBPATTERN, C.BRANCH):
+        return _group_or_branch(op, av, _necessary_seq)
     if op in REPEATS and av[0] >= 1:
         return _necessary_seq(av[2])
     if op is getattr(C, "ATOMIC_GROUP", None):
