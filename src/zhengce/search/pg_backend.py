@@ -24,7 +24,15 @@ from ..store import documents as store_docs
 from ..store.base import write_transaction
 from . import facets as facet_decl
 from .backend import Dictionary
-from .pg_rows import SHOWN, insert_records, search_metadata, search_rows, search_state
+from .pg_rows import (
+    SHOWN,
+    delete_source,
+    insert_records,
+    search_docs,
+    search_metadata,
+    search_rows,
+    search_state,
+)
 from .records import harvest, records
 from .snippets import forms_pattern, snippet, term_forms
 from .types import Hit, SearchResult
@@ -32,9 +40,9 @@ from .types import Hit, SearchResult
 if TYPE_CHECKING:
     from ..library import Library
 
-__all__ = ["PostgresBackend", "search_metadata", "search_rows", "search_state"]
+__all__ = ["PostgresBackend", "search_docs", "search_metadata", "search_rows", "search_state"]
 
-SCHEMA_VERSION = 3  # 3: vector written from arrays, texts and display fields no longer stored
+SCHEMA_VERSION = 4  # 3: vector written from arrays, texts and display fields no longer stored; 4: search_docs
 WEIGHTS = "'{0.3, 0.0, 0.7, 1.0}'"  # D (title, 文号), C, B (heading path), A (body)
 
 
@@ -87,7 +95,7 @@ class PostgresSession:
         dictionary.add_terms(conn, words, pairs)
         self.b.dictionary.sync(conn)
         self.b.dictionary.learn(words, pairs)
-        conn.execute(search_rows.delete().where(search_rows.c.source_path == source))
+        delete_source(conn, source)
         seg = self.b.dictionary.segmenter
         insert_records(conn, [r for d in docs for r in records(seg, d, sha)])
         self.files += 1
@@ -97,7 +105,7 @@ class PostgresSession:
 
     def removed(self, source: str) -> None:
         with write_transaction(self.b.library.engine) as conn:
-            conn.execute(search_rows.delete().where(search_rows.c.source_path == source))
+            delete_source(conn, source)
 
     def close(self) -> None:
         if not self.files:
@@ -136,6 +144,7 @@ class PostgresBackend:
             self._ready = True
             if state != schema_version():
                 search_rows.drop(self.library.engine, checkfirst=True)
+                search_docs.drop(self.library.engine, checkfirst=True)
                 search_metadata.create_all(self.library.engine)
                 _inline_tsv(self.library.engine)
                 if has_docs:
@@ -154,6 +163,7 @@ class PostgresBackend:
             names = list(store_docs.source_shas(conn).items())
         with write_transaction(self.library.engine) as conn:
             conn.execute(search_rows.delete())
+            conn.execute(search_docs.delete())
         s = PostgresSession(self)
         for name, sha in names:
             with write_transaction(self.library.engine) as conn:
@@ -230,8 +240,8 @@ def _search_sql(score: str, where: str, counted: list) -> str:
 
     The matches are materialised once, narrow (no facet values: a wide CTE spilled to disk).
     Facet values are the same on every provision of a document, so the counts are taken per
-    matched document — its number of matching provisions, facets read from one of its rows by
-    primary key — instead of expanding the JSONB of every matching provision: the same counts,
+    matched document — its number of matching provisions, facets read from its ``search_docs``
+    row by primary key — instead of expanding the JSONB of every matching provision: the same counts,
     with work in the number of documents, not provisions.
     """
     parts = ["SELECT 0 AS part, NULL AS k, count(*) AS n, 0.0::float8 AS score FROM m",
@@ -240,8 +250,8 @@ def _search_sql(score: str, where: str, counted: list) -> str:
     for i, f in enumerate(counted):
         parts.append(f"(SELECT {i + 2}, v, sum(d.n)::bigint, 0.0 FROM d, jsonb_array_elements_text(d.facets->'{f.name}') v "
                      f"WHERE v <> '' GROUP BY v ORDER BY sum(d.n) DESC, v LIMIT {int(f.size)})")
-    docs = (", d AS MATERIALIZED (SELECT g.n, r.facets FROM (SELECT min(cid) AS cid, count(*) AS n FROM m "
-            "GROUP BY doc_key) g JOIN search_rows r ON r.cid = g.cid)") if counted else ""
+    docs = (", d AS MATERIALIZED (SELECT g.n, s.facets FROM (SELECT doc_key, count(*) AS n FROM m "
+            "GROUP BY doc_key) g JOIN search_docs s ON s.doc_key = g.doc_key)") if counted else ""
     return (f"WITH m AS MATERIALIZED (SELECT cid, doc_key, seq, {score} AS score FROM search_rows "
             f"WHERE {where}){docs} " + " UNION ALL ".join(parts))
 
@@ -261,7 +271,9 @@ _JSON_MARKS = re.compile(r'["\\,\[\]]|[\x00-\x1f]')  # what JSON text escapes or
 
 
 def _where(filters: dict) -> tuple[list[str], dict]:
-    conds, params = [], {}
+    """Conditions on ``search_rows``: the date bounds on the row, facet filters on its document's
+    ``search_docs`` row (one semi-join selecting the documents that pass them all)."""
+    conds, doc_conds, params = [], [], {}
     for i, f in enumerate(facet_decl.FACETS):
         value = filters.get(f.name)
         if not value:
@@ -269,15 +281,17 @@ def _where(filters: dict) -> tuple[list[str], dict]:
         if f.match == "contains":
             like = "%" + value.replace("%", r"\%").replace("_", r"\_") + "%"
             if _JSON_MARKS.search(value):
-                conds.append(f"EXISTS (SELECT 1 FROM jsonb_array_elements_text(facets->'{f.name}') v "
-                             f"WHERE v LIKE :f{i})")
+                doc_conds.append(f"EXISTS (SELECT 1 FROM jsonb_array_elements_text(facets->'{f.name}') v "
+                                 f"WHERE v LIKE :f{i})")
             else:  # the array's JSON text: a value without quotes, commas or brackets matches
                 # inside one element only, and no set-returning function runs per row (~2x cheaper)
-                conds.append(f"(facets->>'{f.name}') LIKE :f{i}")
+                doc_conds.append(f"(facets->>'{f.name}') LIKE :f{i}")
             params[f"f{i}"] = like
         else:
-            conds.append(f"facets @> CAST(:f{i} AS jsonb)")
+            doc_conds.append(f"facets @> CAST(:f{i} AS jsonb)")
             params[f"f{i}"] = json.dumps({f.name: [value]}, ensure_ascii=False)
+    if doc_conds:
+        conds.append(f"doc_key IN (SELECT doc_key FROM search_docs WHERE {' AND '.join(doc_conds)})")
     if filters.get("since"):
         conds.append("day >= :since")
         params["since"] = int(filters["since"].strftime("%Y%m%d"))

@@ -36,12 +36,19 @@ search_rows = Table(
     Column("source_path", Text, nullable=False, index=True),
     Column("seq", Integer, nullable=False),
     Column("day", Integer, nullable=False),
-    Column("facets", JSONB, nullable=False),
     Column("heading_path", JSONB, nullable=False),  # ancestor labels/headings, outermost first
     Column("tsv", TSVECTOR, nullable=False),
 )
 Index("ix_search_rows_tsv", search_rows.c.tsv, postgresql_using="gin")
-Index("ix_search_rows_facets", search_rows.c.facets, postgresql_using="gin",
+# Facet values are the same on every provision of a document: one row per document holds them
+# (filters select documents, facet counts count documents), not a copy on each of its ~90 rows.
+search_docs = Table(
+    "search_docs", search_metadata,
+    Column("doc_key", String(255), primary_key=True),
+    Column("source_path", Text, nullable=False, index=True),
+    Column("facets", JSONB, nullable=False),
+)
+Index("ix_search_docs_facets", search_docs.c.facets, postgresql_using="gin",
       postgresql_ops={"facets": "jsonb_path_ops"})
 search_state = Table(
     "search_state", search_metadata,
@@ -49,22 +56,23 @@ search_state = Table(
     Column("value", Text, nullable=False),
 )
 
-# The distinct contexts, heading paths and facet values of a file are parsed once each (CTEs
-# over arrays); every row names its own by 1-based position.
+# The distinct contexts and heading paths of a file are parsed once each (CTEs over arrays);
+# every row names its own by 1-based position. The documents' rows go in with the same statement.
 _INSERT = """
 WITH c AS MATERIALIZED (
     SELECT i, setweight(to_tsvector('simple', t), 'D') AS v FROM unnest(%(ctx)s::text[]) WITH ORDINALITY u(t, i)),
 p AS MATERIALIZED (
     SELECT i, setweight(to_tsvector('simple', t), 'B') AS v FROM unnest(%(path)s::text[]) WITH ORDINALITY u(t, i)),
-f AS MATERIALIZED (
-    SELECT i, t::jsonb AS v FROM unnest(%(facets)s::text[]) WITH ORDINALITY u(t, i))
-INSERT INTO search_rows (cid, doc_key, source, source_path, seq, day, facets, heading_path, tsv)
-SELECT r.cid, r.doc_key, r.source, r.source_path, r.seq, r.day, f.v, r.hp::jsonb,
+d AS (
+    INSERT INTO search_docs (doc_key, source_path, facets)
+    SELECT k, sp, f::jsonb FROM unnest(%(docs)s::text[], %(doc_sp)s::text[], %(facets)s::text[]) u(k, sp, f))
+INSERT INTO search_rows (cid, doc_key, source, source_path, seq, day, heading_path, tsv)
+SELECT r.cid, r.doc_key, r.source, r.source_path, r.seq, r.day, r.hp::jsonb,
        setweight(to_tsvector('simple', r.body), 'A') || p.v || c.v
 FROM unnest(%(cid)s::text[], %(doc_key)s::text[], %(source)s::text[], %(sp)s::text[], %(seq)s::int[],
             %(day)s::int[], %(hp)s::text[], %(body)s::text[], %(ci)s::int[], %(pi)s::int[])
      WITH ORDINALITY r(cid, doc_key, source, source_path, seq, day, hp, body, ci, pi, n)
-JOIN c ON c.i = r.ci JOIN p ON p.i = r.pi JOIN f ON f.i = r.ci
+JOIN c ON c.i = r.ci JOIN p ON p.i = r.pi
 ORDER BY r.n
 """
 
@@ -74,14 +82,15 @@ def insert_records(conn, rows: list[Record]) -> None:
     if not rows:
         return
     ctx: dict[tuple[str, str], int] = {}  # (document, its context tokens) -> position
-    facets: list[str] = []
+    docs: dict[str, tuple[str, str]] = {}  # document -> (source path, facet values as JSON)
     path: dict[str, int] = {}
     cols: dict[str, list] = {k: [] for k in ("cid", "doc_key", "source", "sp", "seq", "day", "hp", "body", "ci", "pi")}
     for r in rows:
         ci = ctx.get((r.doc_key, r.ctx))
-        if ci is None:  # facet values are per document too: one list each, at the context's position
+        if ci is None:
             ci = ctx[(r.doc_key, r.ctx)] = len(ctx) + 1
-            facets.append(orjson.dumps(r.facets).decode())
+        if r.doc_key not in docs:
+            docs[r.doc_key] = (r.source_path, orjson.dumps(r.facets).decode())
         pi = path.get(r.path)
         if pi is None:
             pi = path[r.path] = len(path) + 1
@@ -96,7 +105,14 @@ def insert_records(conn, rows: list[Record]) -> None:
         cols["ci"].append(ci)
         cols["pi"].append(pi)
     cur = conn.connection.dbapi_connection.cursor()
-    cur.execute(_INSERT, {**cols, "ctx": [c for _doc, c in ctx], "path": list(path), "facets": facets})
+    cur.execute(_INSERT, {**cols, "ctx": [c for _doc, c in ctx], "path": list(path), "docs": list(docs),
+                          "doc_sp": [sp for sp, _f in docs.values()], "facets": [f for _sp, f in docs.values()]})
+
+
+def delete_source(conn, source_path: str) -> None:
+    """Drop a file's rows (before it is written again, or when it is removed)."""
+    conn.execute(search_rows.delete().where(search_rows.c.source_path == source_path))
+    conn.execute(search_docs.delete().where(search_docs.c.source_path == source_path))
 
 
 # A page's display fields, from the store's own rows (see the module docstring).
