@@ -23,7 +23,7 @@ from zhengce.search import search
 from zhengce.store import base as store_base
 from zhengce.store import documents as store_docs
 
-from conftest import ROOT
+from conftest import CORPUS, ROOT
 
 GOVCN = ROOT.parent / "shared" / "eval" / "govcn" / "corpus"
 VOLATILE = {"id", "ingested_at", "kept_at", "path", "gen", "created_at"}
@@ -137,3 +137,66 @@ def test_synonym_groups_numbered_alike_by_a_later_ingest_and_a_reader(library, t
     hits = search(reader, syn, per_page=50, facets=False).hits  # what the index holds under that token
     assert hits and all("评委会" in h.text or "评定委员会" in h.text for h in hits), [h.text[:40] for h in hits]
     reader.engine.dispose()
+
+
+def test_cuts_made_ahead_in_a_warm_library_index_what_one_process_indexes(pages, tmp_path, monkeypatch):
+    """Workers cut a file's index texts ahead; the writer takes the cuts only in the same
+    dictionary state, so the index is the one a serial ingest builds. In the first run most
+    files bring words of their own (the cuts are refused); the second run's files are copies
+    of the first's under new names: they bring no new word, so their cuts are taken."""
+    from zhengce.search import segment
+
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    for p in pages:
+        shutil.copy(p, copies / f"copy-{p.name}")
+    libs = {}
+    for mode in ("serial", "pipelined"):
+        d = tmp_path / mode
+        d.mkdir()
+        libs[mode] = Library(url=f"sqlite:///{d}/t.db", data_dir=d)
+        libs[mode].ingest(pages, workers=0 if mode == "serial" else 2)  # cold: most files bring words
+    libs["serial"].ingest(sorted(copies.iterdir()), workers=0)
+    cut_here = []
+    real_cut = segment.Segmenter._cut_text
+    monkeypatch.setattr(segment.Segmenter, "_cut_text", lambda self, t: cut_here.append(t) or real_cut(self, t))
+    results = libs["pipelined"].ingest(sorted(copies.iterdir()), workers=2)
+    monkeypatch.undo()
+    assert {r.status for r in results} == {"ingested"}
+    n_texts = sum(r.provisions for r in results)
+    assert len(cut_here) < n_texts / 2  # most texts were cut by the workers
+    assert stored(libs["pipelined"]) == stored(libs["serial"])
+    # the same index: every hit and score alike for queries over the pages' words (ties in any order)
+    for q in ["国务院 通知", "企业 补贴 申请", "就业 创业", "实施 方案 责任单位", "残疾人 保障", "数据 安全"]:
+        res = {m: search(lib, q, per_page=200) for m, lib in libs.items()}
+        got = {m: sorted((round(h.score, 4), h.cid) for h in r.hits) for m, r in res.items()}
+        cut = got["serial"][0][0]  # ties at the page's end may fall either side of it
+        assert res["pipelined"].total == res["serial"].total > 0, q
+        assert [s for s, _ in got["pipelined"]] == [s for s, _ in got["serial"]], q
+        assert [h for h in got["pipelined"] if h[0] > cut] == [h for h in got["serial"] if h[0] > cut], q
+    for lib in libs.values():
+        lib.engine.dispose()
+
+
+def test_a_writer_takes_cuts_made_ahead_only_in_the_state_they_were_made_in():
+    """beijing-gazette-2022-05.txt:750. A cut made in another dictionary state is never used:
+    here the writer learnt a synonym group (a 简称 defined by a file written in between)."""
+    from zhengce.search.segment import Segmenter
+
+    line = (CORPUS / "beijing-gazette-2022-05.txt").read_text(encoding="utf-8").splitlines()[749]
+    text = line[line.index("制定相关行业综合许可办事指南"):].split("。")[0]
+    ahead = Segmenter()
+    with ahead.recording() as cuts:
+        fresh = ahead.token_text(text)
+    assert cuts == {text: fresh} and "许可" in fresh.split()
+    sentinel = {text: "取自预切分"}  # shows which cut the writer used
+
+    same = Segmenter()
+    same.offer(ahead.state(), sentinel)
+    assert same.token_text(text) == "取自预切分"
+
+    moved = Segmenter()
+    moved.add_group(["行业综合许可办事指南", "综合许可事项办事指南"])  # forms > 8 characters: no rjieba word
+    moved.offer(ahead.state(), sentinel)
+    got = moved.token_text(text)
+    assert got not in ("取自预切分", fresh)  # cut again: the new group gives the name its own token

@@ -121,3 +121,42 @@ def test_a_second_reader_sees_another_writers_ingest(tmp_path):
     assert any("代换煤气" in h.text for h in search(reader, "洗浴 代换煤气").hits)
     writer.engine.dispose()
     reader.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_dictionary_rows_become_visible_in_id_order_on_postgresql(pg_url):
+    """A reader syncing between two writers' commits never skips the earlier writer's words.
+
+    PostgreSQL draws sequence ids at insert, not at commit: without ordering, writer B's id 12
+    could commit while writer A's id 11 is still open, and a reader that synced then would skip
+    11 for good (its next sync asks for ids > 12). Words: names from the corpus gazettes.
+    """
+    import threading
+
+    from zhengce.search.backend import Dictionary
+    from zhengce.store import dictionary
+
+    lib = Library(url=pg_url, data_dir=Path(pg_url.rsplit("/", 1)[1]))
+    reader = Dictionary()
+    with lib.engine.connect() as conn:
+        reader.sync(conn)
+    a = lib.engine.connect()
+    a_tx = a.begin()
+    dictionary.add_terms(a, {"市经济和信息化局"}, [])  # writer A: inserted, not committed
+
+    def writer_b():
+        with lib.engine.begin() as b:
+            dictionary.add_terms(b, {"免申即享"}, [])
+
+    tb = threading.Thread(target=writer_b)
+    tb.start()
+    tb.join(timeout=1.0)  # B commits within this unless it waits for A
+    with lib.engine.connect() as conn:
+        reader.sync(conn)  # what a server worker does before a query
+    a_tx.commit()
+    a.close()
+    tb.join()
+    with lib.engine.connect() as conn:
+        reader.sync(conn)
+    assert {"市经济和信息化局", "免申即享"} <= reader.segmenter.words
+    lib.engine.dispose()

@@ -150,6 +150,7 @@ class Prepared:
     items: list[tuple[int, int, list]]  # (document index, stage index, extracted items)
     parsed_keys: list[str]
     plan: dict[str, str]
+    cuts: tuple[tuple[int, ...], dict[str, str]] | None = None  # index texts cut ahead (segmenter state, cuts)
 
 
 class Library:
@@ -300,6 +301,8 @@ class Library:
                 name, _extract, save = self.stages[j]
                 save(conn, docs[i], items)
                 counts[name] = counts.get(name, 0) + len(items)
+            if prep.cuts is not None:  # checked against the state the transaction's dictionary load leaves
+                self.search_index.dictionary.segmenter.offer(*prep.cuts)
             index.in_transaction(conn, source_path, prep.sha256, docs)
         index.committed(source_path, prep.sha256, docs)
         return IngestResult(str(prep.path), "ingested", documents=len(docs), source_path=source_path,

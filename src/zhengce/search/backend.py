@@ -42,6 +42,7 @@ class IndexSession(Protocol):
 
 class SearchBackend(Protocol):
     name: str
+    dictionary: Dictionary  # the store's words, as the segmenter of this process holds them
 
     def session(self) -> IndexSession:
         """Start writing (tantivy: takes the index writer lock until ``close``)."""
@@ -103,6 +104,25 @@ class Dictionary:
         """The transaction of the rows ``sync(keep_last=True)`` applied has committed."""
         with self._lock:
             self.last_id = max(self.last_id, self.pending_id)
+
+    def precut(self, conn: Connection, docs: list[Document]) -> tuple[tuple[int, ...], dict[str, str]] | None:
+        """Cut ``docs``' index texts now, with the words the store holds (an ingest worker's job).
+
+        Returns the segmenter state and the cuts, for the writing process's ``Segmenter.offer``:
+        it takes them when its own state is the same once the file's transaction has loaded the
+        dictionary (the file and the files written meanwhile added no word), else cuts again.
+        None when the documents bring words of their own: the writer would refuse those cuts.
+        """
+        from .records import harvest, records
+        self.sync(conn)
+        with self._lock:
+            seg = self.segmenter
+            if seg.would_learn(*harvest(docs)):
+                return None
+            with seg.recording() as cuts:
+                for doc in docs:
+                    records(seg, doc)
+            return seg.state(), cuts
 
     def learn(self, words: set[str], pairs: list[list[str]]) -> None:
         """Add words this process harvested itself (they are in the store once its tx commits)."""

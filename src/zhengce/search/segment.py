@@ -11,10 +11,12 @@ surface strings on both sides and add a group token ``syn<N>``, so any spelling 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import rjieba
@@ -71,12 +73,15 @@ def shared_jieba() -> rjieba.Jieba:
     return _JIEBA
 
 
-_JIEBA_WORDS = [0]  # words added to the shared instance so far: every cached cut depends on it
+# Words added to the shared instance so far, and a CRC chained over them in order: every cached
+# cut depends on both (two processes forked from one state that added the same words agree).
+_JIEBA_WORDS = [0, 0]
 
 
 def _add_jieba_word(jieba: rjieba.Jieba, word: str) -> None:
     jieba.add_word(word, None, None)
     _JIEBA_WORDS[0] += 1
+    _JIEBA_WORDS[1] = zlib.crc32(word.encode(), _JIEBA_WORDS[1])
 
 
 CUT_CACHE = 50_000  # texts whose index terms a Segmenter remembers (copies of one text, siblings' paths)
@@ -176,7 +181,10 @@ class Segmenter:
         self._alias_re: re.Pattern | None = None
         self._alias_group: dict[str, int] = {}
         self._cuts: dict[str, str] = {}  # text -> token_text(text), valid for ``_cuts_state``
-        self._cuts_state: tuple[int, int] = (-1, -1)
+        self._cuts_state: tuple[int, ...] = (-1,)
+        self._alias_crc = 0  # CRC chained over the synonym forms in the order they were added
+        self._offer: tuple[tuple[int, ...], dict[str, str]] | None = None  # cuts made elsewhere
+        self._recording: dict[str, str] | None = None
         all_groups = load_synonym_groups() + [list(g) for g in groups]
         for g in all_groups:
             self.add_group(g)
@@ -200,9 +208,21 @@ class Segmenter:
         for f in forms:
             if f not in self._alias_group:
                 self._alias_group[f] = gid
+                self._alias_crc = zlib.crc32(f"{gid}={f}".encode(), self._alias_crc)
                 self.groups[gid].append(f)
                 self._alias_re = None  # recompiled on next use
         self.add_words(f for f in forms if len(f) <= 8)
+
+    def would_learn(self, words: Iterable[str], pairs: Iterable[list[str]]) -> bool:
+        """Whether ``add_words(words)`` and ``add_group`` of each pair would change any cut."""
+        def new_word(w: str) -> bool:
+            w = _nfkc(w.strip())
+            return 2 <= len(w) <= 12 and w not in self.words and not self._jieba.has_word(w)
+        for forms in pairs:
+            norm = [_nfkc(f) for f in forms]
+            if any(f not in self._alias_group for f in norm) or any(new_word(f) for f in norm if len(f) <= 8):
+                return True
+        return any(new_word(w) for w in words)
 
     def _compile(self) -> None:
         self._alias_re = re.compile(_trie_pattern(self._alias_group)) if self._alias_group else None
@@ -222,6 +242,25 @@ class Segmenter:
         out.extend(self.synonym_tokens(text))
         return out
 
+    def state(self) -> tuple[int, ...]:
+        """What every cut depends on: the rjieba words and the synonym forms, counted and chained."""
+        return (*_JIEBA_WORDS, len(self._alias_group), self._alias_crc)
+
+    def offer(self, state: tuple[int, ...], cuts: dict[str, str]) -> None:
+        """Cuts another process made (``recording``) in ``state``: used only if this segmenter is
+        in that very state when it next misses its cache (an ingest worker cuts a file ahead; a
+        word the file itself, or a file written meanwhile, adds makes the writer cut it again)."""
+        self._offer = (tuple(state), cuts)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[dict[str, str]]:
+        """Collect every ``token_text`` answer given inside the block (text -> terms)."""
+        self._recording = rec = {}
+        try:
+            yield rec
+        finally:
+            self._recording = None
+
     def token_text(self, text: str) -> str:
         """``" ".join(self.tokens(text))`` in one regex pass instead of a test per token (ingest).
 
@@ -229,13 +268,24 @@ class Segmenter:
         from many versions of the same documents cuts each repeated provision once); any word
         added to the shared rjieba instance or any new synonym form forgets every cut.
         """
-        state = (_JIEBA_WORDS[0], len(self._alias_group))
+        state = self.state()
         if state != self._cuts_state:
             self._cuts = {}
             self._cuts_state = state
         out = self._cuts.get(text)
-        if out is not None:
-            return out
+        if out is None and self._offer is not None:
+            offered_state, cuts = self._offer
+            self._offer = None
+            if offered_state == state:
+                self._cuts.update(cuts)
+                out = self._cuts.get(text)
+        if out is None:
+            out = self._cut_text(text)
+        if self._recording is not None:
+            self._recording[text] = out
+        return out
+
+    def _cut_text(self, text: str) -> str:
         norm = _nfkc(text)
         out = _PUNCT_TOKEN.sub("", " " + " ".join(self._jieba.cut_for_search(norm)) + " ").strip()
         syn = self.synonym_tokens(norm)
