@@ -44,7 +44,9 @@ def dump(lib: Library) -> list[str]:
     for q in QUERIES:
         res = search(lib, q, facets=True)
         out.append(json.dumps({"query": q, "total": res.total, "hits": [h.cid for h in res.hits],
-                               "facets": res.facets}, ensure_ascii=False, default=str, sort_keys=True))
+                               "facets": res.facets, "documents": res.documents,
+                               "total_relation": res.total_relation}, ensure_ascii=False, default=str,
+                              sort_keys=True))
     return out
 
 

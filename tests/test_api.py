@@ -91,6 +91,7 @@ def test_search_returns_highlighted_hits_and_facets(client):
     # beijing-business-environment-plan-2021.txt is about 营商环境 throughout.
     body = client.get("/api/search", params={"q": "营商环境", "per_page": 5}).json()
     assert body["ok"] and body["total"] > 0 and 0 < len(body["hits"]) <= 5
+    assert body["total_relation"] in ("eq", "gte") and 0 < body["documents"] <= body["total"]
     assert any("<mark>" in h["snippet"] for h in body["hits"])
     for values in body["facets"].values():
         assert all(set(v) == {"value", "count"} for v in values)
@@ -165,7 +166,9 @@ def test_docs_are_served_offline(client):
     assert "swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower() and "https://" not in html.replace("https://swagger.io", "")
     assert client.get("/_swagger/swagger-ui-bundle.js").status_code == 200
-    assert client.get("/openapi.json").json()["paths"]["/api/search"]
+    search_doc = client.get("/openapi.json").json()["paths"]["/api/search"]["get"]
+    props = search_doc["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+    assert props["total_relation"]["enum"] == ["eq", "gte"] and "documents" in props
 
 
 # -- benefits, cards, match -----------------------------------------------------------------

@@ -130,6 +130,9 @@ def test_cli_search_and_ask(tmp_path):
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
     assert out["total"] > 0 and out["hits"][0]["cid"]
+    assert out["total_relation"] == "eq" and 0 < out["documents"] <= out["total"]
+    r = runner.invoke(app, ["search", "南部地区 投资比例", "--since", "2018"], env=env)
+    assert f"共 {out['total']:,} 条条款 · {out['documents']:,} 篇文件" in r.output
     r = runner.invoke(app, ["ask", "市政府每年投到南部地区的投资比例不低于多少？"], env=env)
     # beijing-gazette-2019-10.txt: …投资比例不低于全市总投资的30%
     assert r.exit_code == 0 and "30%" in r.output

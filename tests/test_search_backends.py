@@ -95,3 +95,32 @@ def test_store_filled_without_a_log_is_indexed_whole(sqlite_library):
     # xicheng-gazette-2022.txt:3123 三项为老服务
     assert any("代换煤气" in h.text for h in search(fresh, "洗浴 代换煤气").hits)
     fresh.engine.dispose()
+
+
+def _all_hits(library, query: str, **filters) -> list:
+    out, page = [], 1
+    while True:
+        r = search(library, query, per_page=200, page=page, facets=False, **filters)
+        out += r.hits
+        if len(r.hits) < 200:
+            return out
+        page += 1
+
+
+def test_counts_are_documents_on_both_backends(library):
+    """Facet counts and ``documents`` count matching documents, the provision total is exact here."""
+    library.ingest([corpus_file(XICHENG)])
+    # xicheng-gazette-2022.txt: 营商环境 appears in several of the year's documents
+    r = search(library, "营商环境")
+    hits = _all_hits(library, "营商环境")
+    assert r.total_relation == "eq" and r.total == len(hits)
+    docs = {h.doc_key: h for h in hits}
+    assert 1 < r.documents == len(docs) < r.total
+    for value, n in r.facets["issuer"]:
+        assert n == sum(1 for h in docs.values() if value in h.issuers), value
+    for value, n in r.facets["year"]:
+        assert n == sum(1 for h in docs.values() if h.date and str(h.date.year) == value), value
+    value, n = r.facets["doc_type"][0]  # an exact-match facet: filtering by it keeps its documents
+    assert search(library, "营商环境", doc_type=value).documents == n
+    listed = search(library, "", doc_type="通知")  # filter only: every provision of its documents
+    assert listed.documents == len({h.doc_key for h in _all_hits(library, "", doc_type="通知")})

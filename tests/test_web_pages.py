@@ -112,3 +112,13 @@ def test_task_dashboard_charts_match_the_summary(client_for):
     unit = summ.by_unit[0]
     page = client.get("/tasks", params={"unit": unit.unit}).text
     assert page.count('<tr id="t-') == min(unit.total, 200)
+
+
+def test_search_page_counts_provisions_and_documents(client_for):
+    # xicheng-gazette-2022.txt: 营商环境 runs through several of the year's documents
+    lib, client = client_for(CORPUS / "xicheng-gazette-2022.txt")
+    from zhengce.search import search
+    r = search(lib, "营商环境")
+    html = client.get("/search", params={"q": "营商环境"}).text
+    assert f"共 <b>{r.total:,}</b> 条条款 · <b>{r.documents:,}</b> 篇文件" in html
+    assert "（文件数）" in html  # facet counts are documents, and the page says so

@@ -23,7 +23,29 @@ def run_search(lib: Library, q: str, **filters):
         raise ServiceUnavailable("检索服务尚未就绪", hint=str(e)) from e
 
 
-@router.get("/search", summary="条款检索：关键词 + 筛选，返回高亮摘要、分面统计、分页")
+# The answer's shape, for the OpenAPI page (the handler returns a ready JSONResponse, so it is
+# declared here rather than derived from a response model). What the counts mean is part of the
+# contract: facet counts are documents, and ``total`` may be a lower bound.
+SEARCH_RESPONSE = {"type": "object", "properties": {
+    "ok": {"type": "boolean"},
+    "query": {"type": "string"},
+    "terms": {"type": "array", "items": {"type": "string"}, "description": "实际检索的词（分词、同义词之后）"},
+    "total": {"type": "integer", "description": "命中条款数；total_relation 为 gte 时是下限（常见词不逐一计数）"},
+    "total_relation": {"type": "string", "enum": ["eq", "gte"],
+                       "description": "eq：total 精确；gte：至少 total 条（类似 Elasticsearch track_total_hits）"},
+    "documents": {"type": "integer", "description": "命中文件数（精确：任一条款命中即计入）"},
+    "page": {"type": "integer"}, "per_page": {"type": "integer"}, "pages": {"type": "integer"},
+    "hits": {"type": "array", "items": {"type": "object"}, "description": "本页条款：出处、层级路径、高亮摘要、得分"},
+    "facets": {"type": "object", "description": "分面：{字段: [{value, count}]}，count 为命中文件数（按文件计，不按条款）",
+               "additionalProperties": {"type": "array", "items": {"type": "object", "properties": {
+                   "value": {"type": "string"}, "count": {"type": "integer"}}}}},
+    "backend": {"type": "string"},
+}}
+
+
+@router.get("/search", summary="条款检索：关键词 + 筛选，返回高亮摘要、分面统计（按文件计）、分页",
+            responses={200: {"description": "一页命中条款，及命中文件数、条款总数（可能为下限）、按文件计的分面",
+                             "content": {"application/json": {"schema": SEARCH_RESPONSE}}}})
 async def search_endpoint(
     lib: Library = Depends(get_library),
     q: str = Query("", max_length=200, description="关键词（可多个，空格分隔）"),

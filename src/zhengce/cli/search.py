@@ -50,7 +50,7 @@ def search_cmd(
         from dataclasses import asdict
         print(json.dumps(asdict(res), ensure_ascii=False, default=str))
         return
-    console.print(f"共 {res.total} 条 (第 {res.page} 页) · 检索词: {' '.join(t for t in res.terms if not t.startswith('syn'))}", highlight=False)
+    console.print(f"{total_text(res)} (第 {res.page} 页) · 检索词: {' '.join(t for t in res.terms if not t.startswith('syn'))}", highlight=False)
     for i, h in enumerate(res.hits, (res.page - 1) * res.per_page + 1):
         head = " › ".join(h.heading_path)
         date = f" · {h.date}" if h.date else ""
@@ -65,6 +65,13 @@ def search_cmd(
         if vals:
             console.print(f"[dim]{label}: " + escape("  ".join(f"{v}({n})" for v, n in vals[:8])) + "[/dim]",
                           highlight=False)
+
+
+def total_text(res) -> str:
+    """"共 543 条条款 · 9 篇文件", or "≥ 10,000 条条款 · 共 812 篇文件" when the provision total
+    is a lower bound (``total_relation == "gte"``: a common query is not counted to the end)."""
+    n = f"≥ {res.total:,}" if res.total_relation == "gte" else f"共 {res.total:,}"
+    return f"{n} 条条款 · {'共 ' if res.total_relation == 'gte' else ''}{res.documents:,} 篇文件"
 
 
 @app.command("ask")

@@ -209,10 +209,10 @@ class PostgresBackend:
         sql = _search_sql(score, where, counted)
         with self.library.engine.connect() as conn:
             _tune(conn)
-            total, page_rows, fac = 0, [], {f.name: [] for f in counted}
+            total, n_docs, page_rows, fac = 0, 0, [], {f.name: [] for f in counted}
             for part, k, n, sc in conn.execute(text(sql), params):
                 if part == 0:
-                    total = n
+                    total, n_docs = n, int(sc)
                 elif part == 1:
                     page_rows.append((k, sc))
                 else:
@@ -232,26 +232,27 @@ class PostgresBackend:
                 source=r.source, line_start=r.line_start, line_end=r.line_end, kind=r.kind or "",
                 sha=r.sha256, source_path=r.source_path))
         return SearchResult(query=query, terms=terms, total=int(total), page=page, per_page=per_page,
-                            hits=hits, facets=fac, backend="postgresql")
+                            hits=hits, facets=fac, backend="postgresql", documents=n_docs)
 
 
 def _search_sql(score: str, where: str, counted: list) -> str:
-    """One statement: the total, the page and every facet count from one pass over the matches.
+    """One statement: the totals, the page and every facet count from one pass over the matches.
 
     The matches are materialised once, narrow (no facet values: a wide CTE spilled to disk).
-    Facet values are the same on every provision of a document, so the counts are taken per
-    matched document — its number of matching provisions, facets read from its ``search_docs``
-    row by primary key — instead of expanding the JSONB of every matching provision: the same counts,
-    with work in the number of documents, not provisions.
+    Part 0 carries the provision total and, in its score column, the matching documents.
+    Facet counts are matching documents per value (what the tantivy backend's document index
+    counts): one row per matched document, its facets read from its ``search_docs`` row by
+    primary key, instead of expanding the JSONB of every matching provision.
     """
-    parts = ["SELECT 0 AS part, NULL AS k, count(*) AS n, 0.0::float8 AS score FROM m",
+    n_docs = "(SELECT count(*) FROM d)" if counted else "count(DISTINCT doc_key)"
+    parts = [f"SELECT 0 AS part, NULL AS k, count(*) AS n, {n_docs}::float8 AS score FROM m",
              "(SELECT 1, cid, seq, score::float8 FROM m ORDER BY score DESC, doc_key, seq "
              "LIMIT :limit OFFSET :offset)"]
     for i, f in enumerate(counted):
-        parts.append(f"(SELECT {i + 2}, v, sum(d.n)::bigint, 0.0 FROM d, jsonb_array_elements_text(d.facets->'{f.name}') v "
-                     f"WHERE v <> '' GROUP BY v ORDER BY sum(d.n) DESC, v LIMIT {int(f.size)})")
-    docs = (", d AS MATERIALIZED (SELECT g.n, s.facets FROM (SELECT doc_key, count(*) AS n FROM m "
-            "GROUP BY doc_key) g JOIN search_docs s ON s.doc_key = g.doc_key)") if counted else ""
+        parts.append(f"(SELECT {i + 2}, v, count(*)::bigint, 0.0 FROM d, jsonb_array_elements_text(d.facets->'{f.name}') v "
+                     f"WHERE v <> '' GROUP BY v ORDER BY count(*) DESC, v LIMIT {int(f.size)})")
+    docs = (", d AS MATERIALIZED (SELECT s.facets FROM (SELECT DISTINCT doc_key FROM m) g "
+            "JOIN search_docs s ON s.doc_key = g.doc_key)") if counted else ""
     return (f"WITH m AS MATERIALIZED (SELECT cid, doc_key, seq, {score} AS score FROM search_rows "
             f"WHERE {where}){docs} " + " UNION ALL ".join(parts))
 

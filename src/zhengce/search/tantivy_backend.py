@@ -10,6 +10,9 @@ Consistency with the store, under crashes and several processes:
   last index commit reflects; it is written after that commit, so it never claims more than the
   index holds, and replaying the log from it is idempotent (delete a source's records, add what
   the store holds now).
+* The document-level index (``doc_index``, in ``search/documents``) is written by the same
+  session and committed right after the provision index, both before ``state.json``: a crash
+  between the two commits leaves ``state.json`` behind both, and the replay repairs both.
 * One writer at a time: ``search.lock`` (``flock``, released by the kernel when a process dies,
   so a kill -9 never leaves it held) guards the tantivy writer. An ingest holds it for its run
   and commits every ``COMMIT_FILES`` files; a second ingest process waits for it at the end of
@@ -24,6 +27,7 @@ Consistency with the store, under crashes and several processes:
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -40,13 +44,14 @@ from ..store import dictionary
 from ..store import documents as store_docs
 from . import facets as facet_decl
 from .backend import Dictionary
+from .doc_index import DOC_HEAP_BYTES, build_doc_schema, doc_record
 from .records import Record, harvest, records
 from .tantivy_query import tantivy_search
 
 if TYPE_CHECKING:
     from ..library import Library
 
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 COMMIT_FILES = 2000  # an ingest commits the index at least every this many files …
 COMMIT_SECONDS = 30.0  # … or this often, so readers see a long ingest progress
 HEAP_BYTES = 96_000_000
@@ -70,7 +75,14 @@ def build_schema() -> tantivy.Schema:
     sb.add_integer_field("day", stored=False, indexed=True, fast=True)  # yyyymmdd, 0 when unknown
     sb.add_bytes_field("meta", stored=True, indexed=False, fast=False)  # UTF-8 JSON of display fields
     sb.add_integer_field("seq", stored=True, indexed=False, fast=False)
+    # a provision's number (hash of its cid): read for many hits at once from the fast column and
+    # matched by term set, so ``tantivy_topk`` can rescore candidates without loading documents
+    sb.add_integer_field("pid", stored=False, indexed=True, fast=True)
     return sb.build()
+
+
+def provision_id(cid: str) -> int:
+    return int.from_bytes(hashlib.blake2b(cid.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def register_tokenizers(index: tantivy.Index) -> None:
@@ -91,6 +103,7 @@ def to_tantivy(r: Record) -> tantivy.Document:
     add_text("path", r.path)
     d.add_integer("day", r.day)
     d.add_integer("seq", r.seq)
+    d.add_integer("pid", provision_id(r.cid))
     d.add_bytes("meta", orjson.dumps(r.meta))
     for name, vals in r.facets.items():
         field = f"f_{name}"
@@ -135,6 +148,7 @@ class TantivyBackend:
         self.dir = Path(library.data_dir) / "search"
         self.dictionary = Dictionary()
         self._index: tantivy.Index | None = None
+        self._docs: tantivy.Index | None = None  # the document-level index beside it
         self._gen = -1  # generation of the commit the open searcher shows
         self._lock = threading.RLock()
         self._session: TantivySession | None = None
@@ -151,22 +165,28 @@ class TantivyBackend:
         tmp.write_text(json.dumps({"schema": schema_version(), "generation": gen}), encoding="utf-8")
         os.replace(tmp, self.dir / "state.json")
 
-    def _open(self, create: bool) -> tantivy.Index | None:
-        """Open the index directory; with ``create`` (writer lock held) make or remake it."""
+    def _open(self, create: bool) -> tuple[tantivy.Index, tantivy.Index] | None:
+        """Open the provision and document indexes; with ``create`` (writer lock held) make or
+        remake them (together: a new schema rebuilds both from the store)."""
         state = self._state()
-        ok = state.get("schema") == schema_version() and (self.dir / "meta.json").is_file()
+        docs_dir = self.dir / "documents"
+        ok = (state.get("schema") == schema_version() and (self.dir / "meta.json").is_file()
+              and (docs_dir / "meta.json").is_file())
         if not ok:
             if not create:
                 return None
-            self._index, self._gen = None, -1
+            self._index, self._docs, self._gen = None, None, -1
             shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir.mkdir(parents=True)
+            docs_dir.mkdir(parents=True)
             index = tantivy.Index(build_schema(), path=str(self.dir))
+            docs = tantivy.Index(build_doc_schema(), path=str(docs_dir))
             self._write_state(0)
         else:
             index = tantivy.Index.open(str(self.dir))
+            docs = tantivy.Index.open(str(docs_dir))
         register_tokenizers(index)
-        return index
+        register_tokenizers(docs)
+        return index, docs
 
     @property
     def lock(self) -> WriterLock:
@@ -183,6 +203,7 @@ class TantivyBackend:
     def build(self) -> None:
         s = TantivySession(self, wait=True)
         s.writer.delete_all_documents()
+        s.doc_writer.delete_all_documents()
         s.replay_from = 0
         s.close()
 
@@ -193,8 +214,8 @@ class TantivyBackend:
         s.close()
 
     # -- reading ----------------------------------------------------------------------------
-    def fresh(self) -> tantivy.Index:
-        """The index, reloaded when the store moved on; caught up when no writer is at work."""
+    def fresh(self) -> tuple[tantivy.Index, tantivy.Index]:
+        """The provision and document indexes, reloaded when the store moved on; caught up when no writer is at work."""
         with self.library.engine.connect() as conn:
             store_gen = store_docs.generation(conn)
         with self._lock:
@@ -206,18 +227,21 @@ class TantivyBackend:
                 if s._open_writer(blocking=False):  # nobody is writing, yet the index is behind (a crash)
                     s.close()
                     self._reload(int(self._state().get("generation", -1)))
-            assert self._index is not None
-            return self._index
+            assert self._index is not None and self._docs is not None
+            return self._index, self._docs
 
     def _reload(self, gen: int) -> None:
-        if self._index is None:
-            self._index = self._open(create=False)
-            if self._index is None:  # no index yet: build it (first search of a library)
+        if self._index is None or self._docs is None:
+            opened = self._open(create=False)
+            if opened is None:  # no index yet: build it (first search of a library)
                 self.update()
-                self._index = self._open(create=False)
+                opened = self._open(create=False)
                 gen = int(self._state().get("generation", 0))
+            assert opened is not None
+            self._index, self._docs = opened
         else:
             self._index.reload()
+            self._docs.reload()
         with self.library.engine.connect() as conn:
             self.dictionary.sync(conn)
         self._gen = gen
@@ -227,11 +251,11 @@ class TantivyBackend:
         return self.dictionary.segmenter
 
     def search(self, query, filters, page, per_page, facets):
-        index = self.fresh()
-        return tantivy_search(index, self.dictionary.segmenter, query, filters, page, per_page, facets)
+        index, docs = self.fresh()
+        return tantivy_search(index, docs, self.dictionary.segmenter, query, filters, page, per_page, facets)
 
     def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
-        searcher = self.fresh().searcher()
+        searcher = self.fresh()[0].searcher()
         return searcher.num_docs, {t: searcher.doc_freq("body", t) for t in terms}
 
 
@@ -249,6 +273,7 @@ class TantivySession:
         self.b = backend
         self.lock = backend.lock
         self.writer = None
+        self.doc_writer = None
         self.added: dict[str, str | None] = {}  # source -> sha (None: removed) written since commit
         self.files = 0
         self._harvested: tuple[set[str], list[list[str]]] = (set(), [])
@@ -263,8 +288,11 @@ class TantivySession:
         try:
             with self.b._lock:
                 self.b._session = self
-                self.index = self.b._open(create=True)
+                opened = self.b._open(create=True)
+                assert opened is not None
+                self.index, self.docs = opened
             self.writer = self.index.writer(heap_size=HEAP_BYTES, num_threads=1)
+            self.doc_writer = self.docs.writer(heap_size=DOC_HEAP_BYTES, num_threads=1)
         except BaseException:
             self.b._session = None
             self.lock.release()
@@ -296,15 +324,23 @@ class TantivySession:
 
     def removed(self, source: str) -> None:
         self._open_writer(blocking=True)
-        self.writer.delete_documents_by_term("source_path", source)
+        self._delete(source)
         self.added[source] = None
+
+    def _delete(self, source: str) -> None:
+        self.writer.delete_documents_by_term("source_path", source)
+        self.doc_writer.delete_documents_by_term("source_path", source)
 
     def _add(self, source: str, sha: str | None, docs: list[Document]) -> None:
         seg = self.b.dictionary.segmenter
-        self.writer.delete_documents_by_term("source_path", source)
+        self._delete(source)
         for doc in docs:
-            for r in records(seg, doc, sha or ""):
+            recs = records(seg, doc, sha or "")
+            for r in recs:
                 self.writer.add_document(to_tantivy(r))
+            d = doc_record(recs)
+            if d is not None:
+                self.doc_writer.add_document(d)
         self.added[source] = sha
 
     def commit(self) -> None:
@@ -335,8 +371,9 @@ class TantivySession:
             if docs:
                 self._add(source, now, docs)
             else:
-                self.writer.delete_documents_by_term("source_path", source)
+                self._delete(source)
         self.writer.commit()
+        self.doc_writer.commit()  # after the provisions, before the state: see the module docstring
         self.b._write_state(gen)
         self.replay_from = gen
         self.added.clear()
@@ -348,9 +385,10 @@ class TantivySession:
             self.commit()
             if self.writer is not None:
                 self.writer.wait_merging_threads()
+                self.doc_writer.wait_merging_threads()
         finally:
             if self.writer is not None:
-                self.writer = None
+                self.writer = self.doc_writer = None
                 with self.b._lock:
                     self.b._session = None
                 self.lock.release()

@@ -1,8 +1,12 @@
-"""Query execution on the tantivy index: BM25 any-term ranking, facet filters and counts, snippets.
+"""Query execution on the tantivy indexes: BM25 any-term ranking, facet filters and counts, snippets.
 
 Ranking: each query term is a SHOULD clause on the provision body, and (weaker) on its context
 (document title, 文号) and heading path, so "北京妇女儿童规划 危重新生儿" prefers the provision
 of that plan. Filters are MUST clauses, so they never change the ranking of what they keep.
+
+Counts come from the document-level index (``doc_index``): the same query over one record per
+document gives the number of matching documents and the facet counts per document, with work in
+the number of documents, not of matching provisions.
 """
 
 from __future__ import annotations
@@ -44,17 +48,15 @@ def _day_query(schema, since: dt.date | None, until: dt.date | None) -> tantivy.
     return tantivy.Query.range_query(schema, "day", tantivy.FieldType.Integer, lo, hi)
 
 
-def build_query(index: tantivy.Index, searcher, terms: list[str], filters: dict) -> tantivy.Query:
-    schema = index.schema
-    Q, Occ = tantivy.Query, tantivy.Occur
-    clauses: list[tuple] = []
-    if terms:
-        should = []
-        for t in terms:
-            should.append((Occ.Should, Q.term_query(schema, "body", t)))
-            should.append((Occ.Should, Q.boost_query(Q.term_query(schema, "ctx", t), CTX_BOOST)))
-            should.append((Occ.Should, Q.boost_query(Q.term_query(schema, "path", t), PATH_BOOST)))
-        clauses.append((Occ.Must, Q.boolean_query(should)))
+PROVISION_FIELDS = (("body", None), ("ctx", CTX_BOOST), ("path", PATH_BOOST))
+DOCUMENT_FIELDS = (("terms", None),)  # the document index: every term of its provisions
+
+
+def filter_clauses(index: tantivy.Index, searcher, filters: dict, schema) -> list[tuple[str, tantivy.Query]]:
+    """The filters as (kind, query): "const" clauses (term set, range, empty) add a constant to
+    a score, "term" clauses a term query's BM25 (``tantivy_topk.filter_bound`` bounds both)."""
+    Q = tantivy.Query
+    out: list[tuple[str, tantivy.Query]] = []
     for f in facet_decl.FACETS:
         value = filters.get(f.name)
         if not value:
@@ -62,11 +64,32 @@ def build_query(index: tantivy.Index, searcher, terms: list[str], filters: dict)
         field = f"f_{f.name}"
         if f.match == "contains":
             wanted = [v for v in facet_values(index, searcher, f.name) if value in v]
-            clauses.append((Occ.Must, Q.term_set_query(schema, field, wanted) if wanted else Q.empty_query()))
+            out.append(("const", Q.term_set_query(schema, field, wanted) if wanted else Q.empty_query()))
         else:
-            clauses.append((Occ.Must, Q.term_query(schema, field, value)))
+            out.append(("term", Q.term_query(schema, field, value)))
     if filters.get("since") or filters.get("until"):
-        clauses.append((Occ.Must, _day_query(schema, filters.get("since"), filters.get("until"))))
+        out.append(("const", _day_query(schema, filters.get("since"), filters.get("until"))))
+    return out
+
+
+def build_query(index: tantivy.Index, searcher, terms: list[str], filters: dict,
+                fields: tuple = PROVISION_FIELDS, schema=None) -> tantivy.Query:
+    """The ranked query: per term a SHOULD clause per field (boosted), filters as MUST clauses.
+
+    ``schema``: build for another index with the same facet fields (the document index), with
+    the ``contains`` values read from ``index``.
+    """
+    schema = schema or index.schema
+    Q, Occ = tantivy.Query, tantivy.Occur
+    clauses: list[tuple] = []
+    if terms:
+        should = []
+        for t in terms:
+            for name, boost in fields:
+                q = Q.term_query(schema, name, t)
+                should.append((Occ.Should, Q.boost_query(q, boost) if boost else q))
+        clauses.append((Occ.Must, Q.boolean_query(should)))
+    clauses += [(Occ.Must, q) for _kind, q in filter_clauses(index, searcher, filters, schema)]
     if not clauses:
         return Q.all_query()
     if not terms:
@@ -85,24 +108,29 @@ def hit_from_stored(d: dict, score: float, forms: re.Pattern | None) -> Hit:
                sha=meta.get("sha", ""), source_path=meta.get("sp", ""))
 
 
-def count_facets(searcher, query) -> dict[str, list[tuple[str, int]]]:
-    counted = [f for f in facet_decl.FACETS if f.counted]
-    aggs = {f.name: {"terms": {"field": f"f_{f.name}", "size": f.size}} for f in counted}
-    res = searcher.aggregate(query, aggs) if aggs else {}
-    return {f.name: [(str(b["key"]), int(b["doc_count"])) for b in res[f.name]["buckets"] if b["key"]]
-            for f in counted}
+def count_documents(doc_searcher, query, facets: bool) -> tuple[int, int, dict[str, list[tuple[str, int]]]]:
+    """(matching documents, their indexed provisions, facet counts in documents) in one
+    aggregation pass over the document index (no scoring)."""
+    counted = [f for f in facet_decl.FACETS if f.counted] if facets else []
+    aggs: dict = {f.name: {"terms": {"field": f"f_{f.name}", "size": f.size}} for f in counted}
+    aggs["_docs"] = {"value_count": {"field": "day"}}  # every record has a day (0: unknown)
+    aggs["_provisions"] = {"sum": {"field": "n"}}
+    res = doc_searcher.aggregate(query, aggs)
+    docs = int(res["_docs"]["value"] or 0)
+    fac = {f.name: [(str(b["key"]), int(b["doc_count"])) for b in res[f.name]["buckets"] if b["key"]]
+           for f in counted} if docs else {}
+    return docs, int(res["_provisions"]["value"] or 0), fac
 
 
-def tantivy_search(index: tantivy.Index, seg: Segmenter, query: str, filters: dict, page: int,
-                   per_page: int, facets: bool = True) -> SearchResult:
+def tantivy_search(index: tantivy.Index, docs: tantivy.Index, seg: Segmenter, query: str, filters: dict,
+                   page: int, per_page: int, facets: bool = True) -> SearchResult:
     terms = seg.query_terms(query or "")
     searcher = index.searcher()
     q = build_query(index, searcher, terms, filters)
     res = searcher.search(q, limit=per_page, count=True, offset=(page - 1) * per_page)
     pat = forms_pattern(term_forms(seg, terms))
     hits = [hit_from_stored(searcher.doc(addr).to_dict(), score, pat) for score, addr in res.hits]
-    out = SearchResult(query=query, terms=terms, total=res.count or 0, page=page, per_page=per_page,
-                       hits=hits, backend="tantivy")
-    if facets and out.total:
-        out.facets = count_facets(searcher, q)
-    return out
+    dq = build_query(index, searcher, terms, filters, DOCUMENT_FIELDS, docs.schema)
+    n_docs, _n_prov, fac = count_documents(docs.searcher(), dq, facets)
+    return SearchResult(query=query, terms=terms, total=res.count or 0, page=page, per_page=per_page,
+                        hits=hits, facets=fac, backend="tantivy", documents=n_docs)

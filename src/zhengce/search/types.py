@@ -32,7 +32,13 @@ class Hit:
 
 @dataclass(slots=True)
 class SearchResult:
-    """A page of hits plus what the whole result set looks like (total, facet counts)."""
+    """A page of hits plus what the whole result set looks like (totals, facet counts).
+
+    Like Elasticsearch's ``track_total_hits``: ``documents`` (matching documents) is always
+    exact, ``total`` (matching provisions) is exact when ``total_relation == "eq"`` and a lower
+    bound when ``"gte"`` (counting every match of a common query at 100,000 documents costs
+    more than the search). Facet counts are documents per value, as policy portals show them.
+    """
 
     query: str
     terms: list[str]  # the query terms actually searched (after segmentation and synonyms)
@@ -40,6 +46,8 @@ class SearchResult:
     page: int
     per_page: int
     hits: list[Hit] = field(default_factory=list)
-    # facet name -> list of (value, count), most frequent first: "issuer", "doc_type", "year", …
+    # facet name -> list of (value, matching documents), most first: "issuer", "doc_type", "year", …
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     backend: str = "tantivy"
+    documents: int = 0  # matching documents (exact)
+    total_relation: str = "eq"  # "eq": ``total`` is exact; "gte": it is a lower bound
