@@ -116,8 +116,8 @@ OLD_SCHEMA = [
        parent VARCHAR(512), raw TEXT NOT NULL, text TEXT NOT NULL, line_start INTEGER NOT NULL,
        line_end INTEGER NOT NULL, cells JSON)""",
     "INSERT INTO sources VALUES ('old.txt', 'old.txt', 'abc', 'txt', 'utf-8', 3, '2025-01-01 00:00:00')",
-    """INSERT INTO documents (key, source, seq, title, line_start, line_end, raw, text)
-       VALUES ('京政发〔2021〕1号', 'old.txt', 0, '旧文件', 1, 3, '旧', '旧')""",
+    """INSERT INTO documents (key, source, seq, title, doc_number, line_start, line_end, raw, text)
+       VALUES ('京政发〔2021〕1号', 'old.txt', 0, '旧文件', '京政发〔2021〕1号', 1, 3, '旧', '旧')""",
     """INSERT INTO provisions VALUES ('京政发〔2021〕1号/一', '京政发〔2021〕1号', 0, 1, '一', '', 'heading', NULL,
        '一、旧', '一、旧', 2, 2, NULL)""",
 ]
@@ -139,6 +139,10 @@ def test_store_of_an_older_version_is_upgraded(store, request, tmp_path, two_not
         old = lib.document("京政发〔2021〕1号")
         assert old.source == old.source_path == "old.txt" and not old.trial
         assert [p.cid for p in old.provisions] == ["京政发〔2021〕1号/一"]
+        from zhengce.graph import Resolver
+        with lib.engine.connect() as conn:  # the old document's names were filled in for references
+            r = Resolver(conn)
+            assert r.resolve(None, "京政发[2021]1号") == r.resolve("《旧文件》", None) == "京政发〔2021〕1号"
         results = lib.ingest(sorted(two_notices.rglob("*.txt")), root=two_notices)
         assert [r.status for r in results] == ["ingested", "ingested"]
         assert set(titles_by_path(lib)) == {"old.txt", "a/notice.txt", "b/notice.txt"}

@@ -247,3 +247,40 @@ def test_compiled_sql_runs_on_postgresql(elder_rules, pg_url):
         for rule in elder_rules:
             got = [r[0] for r in c.execute(f"SELECT {rule_sql(rule, set(cols), 'postgresql')} FROM reg ORDER BY rn")]
             assert got == evaluate_rule(rule, pop).tolist(), rule.id
+
+
+def test_rules_follow_the_store_by_its_log(library, tmp_path):
+    """After an ingest only the changed sources' rules are read again; the list in force is the
+    one a full read gives, on both stores (gazette-2019-10 and the private-enterprise policies)."""
+    import shutil
+
+    from zhengce.match import load_rules
+    from zhengce.store import base as store_base
+    from zhengce.store import documents as store_docs
+    from zhengce.store.benefits import list_rules
+
+    def full_read():
+        with library.engine.connect() as conn:
+            return [r.to_dict() for r in list_rules(conn)]
+
+    a, b = corpus_file("beijing-gazette-2019-10.txt"), corpus_file("beijing-private-enterprise-policies-2021q4.txt")
+    library.ingest([a, b])
+    first = load_rules(library)
+    assert [r.to_dict() for r in first] == full_read() and first
+    copy = tmp_path / "民营企业政策汇编-副本.txt"
+    shutil.copy(b, copy)
+    library.ingest([copy])
+    second = load_rules(library)
+    assert [r.to_dict() for r in second] == full_read()
+    assert len(second) > len(first)
+    kept = {id(r) for r in second}
+    assert all(id(r) in kept for r in first)  # the unchanged sources' rules were not decoded again
+    # the copy changes: its second half is gone
+    text = copy.read_text(encoding="utf-8")
+    copy.write_text(text[: len(text) // 2], encoding="utf-8")
+    library.ingest([copy])
+    third = load_rules(library)
+    assert [r.to_dict() for r in third] == full_read() and len(first) < len(third) < len(second)
+    with store_base.write_transaction(library.engine) as conn:
+        store_docs.delete_source(conn, copy.name)
+    assert [r.to_dict() for r in load_rules(library)] == [r.to_dict() for r in first]

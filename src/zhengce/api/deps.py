@@ -27,13 +27,6 @@ def require_document(lib: Library, key: str) -> Document:
     return doc
 
 
-def DocResolver(lib: Library):  # noqa: N802 (kept name: older callers build it from a Library)
-    """The document a reference points at (by 文号 in any spelling, else by title): ``zhengce.graph.Resolver``."""
-    from ..graph import Resolver
-    with lib.engine.connect() as conn:
-        return Resolver(conn)
-
-
 def document_detail(lib: Library, doc: Document, as_of=None) -> dict:
     """Everything the document page and GET /api/documents/{key} show; 时效性 on ``as_of`` (default today)."""
     from .. import graph

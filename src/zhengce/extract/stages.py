@@ -15,4 +15,4 @@ def load_stages() -> list:
     from ..store import tasks as _task_tables  # noqa: F401
     from . import benefits, references, tasks
 
-    return [references.STAGE, benefits.STAGE, tasks.STAGE, graph.service.STAGE]
+    return [references.STAGE, benefits.STAGE, tasks.STAGE, graph.service.STAGE, graph.service.NAMES_STAGE]

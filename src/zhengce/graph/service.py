@@ -21,30 +21,78 @@ ACTS = ("repeals", "replaces", "amends")
 AMENDING_TITLE = re.compile(r"修改|修订|修正")
 
 
-class Resolver:
-    """Library documents by 文号 (``number_key``) and by title / short title (``title_key``)."""
+def doc_names(doc: Document) -> list[tuple[str, str]]:
+    """Extraction stage: the names other documents' references may use for ``doc``."""
+    out = []
+    nk = number_key(doc.doc_number)
+    if nk:
+        out.append(("number", nk))
+    for ti in (doc.title, doc.short_title):
+        k = title_key(ti)
+        if k and ("title", k) not in out:
+            out.append(("title", k))
+    return out
+
+
+NAMES_STAGE = ("names", doc_names, store_graph.save_names)
+_INFO = ("key", "doc_number", "title", "short_title", "date", "status")
+
+
+class DocInfo:
+    """Key -> {key, doc_number, title, short_title, date, status} of library documents, read on
+    demand by primary key (and remembered): a mapping that never reads the whole table."""
 
     def __init__(self, conn: Connection):
-        t = store_docs.documents
-        self.docs: dict[str, dict] = {}
-        self.by_number: dict[str, str] = {}
-        self.by_title: dict[str, str] = {}
-        for r in conn.execute(select(t.c.key, t.c.doc_number, t.c.title, t.c.short_title, t.c.date,
-                                     t.c.status)):
-            self.docs[r.key] = dict(r._mapping)
-            if r.doc_number:
-                self.by_number.setdefault(number_key(r.doc_number) or "", r.key)
-            for ti in (r.title, r.short_title):
-                k = title_key(ti)
-                if k:
-                    self.by_title.setdefault(k, r.key)
+        self.conn = conn
+        self._rows: dict[str, dict | None] = {}
+
+    def get(self, key: str | None, default=None):
+        if key is None:
+            return default
+        if key not in self._rows:
+            t = store_docs.documents
+            row = self.conn.execute(select(*(t.c[c] for c in _INFO)).where(t.c.key == key)).first()
+            self._rows[key] = dict(row._mapping) if row else None
+        row = self._rows[key]
+        return default if row is None else row
+
+    def __getitem__(self, key: str) -> dict:
+        row = self.get(key)
+        if row is None:
+            raise KeyError(key)
+        return row
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+
+class Resolver:
+    """Library documents by 文号 (``number_key``) and by title / short title (``title_key``).
+
+    Lookups go to the indexed ``document_names`` rows, one per name asked (and remembered), so
+    building a resolver costs nothing however large the library. A shared name resolves to the
+    document stored first.
+    """
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.docs = DocInfo(conn)
+        self._names: dict[tuple[str, str], str | None] = {}
+
+    def _first(self, kind: str, name: str) -> str | None:
+        k = (kind, name)
+        if k not in self._names:
+            self._names[k] = store_graph.first_named(self.conn, kind, name)
+        return self._names[k]
 
     def resolve(self, title: str | None, number: str | None) -> str | None:
-        if number:
-            k = self.by_number.get(number_key(number) or "")
+        nk = number_key(number) if number else None
+        if nk:
+            k = self._first("number", nk)
             if k:
                 return k
-        return self.by_title.get(title_key(title) or "") if title else None
+        tk = title_key(title) if title else None
+        return self._first("title", tk) if tk else None
 
     def __call__(self, ref: dict) -> str | None:  # the old DocResolver calling convention
         return self.resolve(ref.get("title"), ref.get("doc_number"))

@@ -29,6 +29,7 @@ from ..extract.benefits.rule import BenefitRule
 from .cards import Card, make_card
 from .engine import Check, F, T, U, compiled, evaluate_rule, rule_traces
 from .profile import Population, validate_profile
+from .rule_cache import RuleCache
 
 __all__ = ["BatchResult", "BenefitSummary", "Card", "Check", "MatchItem", "MatchResult", "card", "explain",
            "explain_rules", "list_benefits", "trace_row", "load_rules", "match_batch", "match_profile", "match_rules", "service_package"]
@@ -126,7 +127,7 @@ def _no_cycle_collection():
             gc.enable()
 
 
-_RULES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Library -> (state, rules)
+_RULES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Library -> RuleCache
 _RULES_LOCK = threading.Lock()
 
 
@@ -140,24 +141,21 @@ def rules_state(conn) -> tuple:
 
 
 def load_rules(lib) -> list[BenefitRule]:
-    """The rules in force, read once per store state (decoding ~8,000 rules costs ~1 s).
+    """The rules in force, decoded once and then kept in step with the store (``rule_cache``).
 
     The list and its rules are shared by every caller until the store changes: treat them as
     read-only (a correction goes through ``import_rules``, which changes the state).
     """
-    from ..store.benefits import list_rules
-    with lib.engine.connect() as conn:
-        state = rules_state(conn)
-        cached = _RULES.get(lib)
-        if cached is not None and cached[0] == state:
-            return cached[1]
-        with _no_cycle_collection():  # ~40 objects per rule, all kept: collections only walk them
-            rules = list_rules(conn)
-        if rules_state(conn) != state:  # changed while we read: do not keep a mixed list
-            return rules
     with _RULES_LOCK:
-        _RULES[lib] = (state, rules)
-    return rules
+        cache = _RULES.get(lib)
+        if cache is None:
+            cache = _RULES[lib] = RuleCache()
+    with cache.lock, lib.engine.connect() as conn:
+        state = rules_state(conn)
+        if cache.state == state:
+            return cache.rules
+        with _no_cycle_collection():  # ~40 objects per rule, all kept: collections only walk them
+            return cache.refresh(conn, state)
 
 
 def list_benefits(lib, kind: str | None = None) -> list[BenefitSummary]:

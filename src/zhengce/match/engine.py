@@ -143,6 +143,18 @@ def _unknown_at(col: Column, i: int) -> bool:
 
 
 def _key(c: Condition) -> str:
+    """The condition without its wording and place: conditions with equal keys are evaluated once.
+
+    Remembered on the condition (rules are read-only once loaded, and the rule cache keeps the
+    same objects across store changes, so a recompile after an ingest only keys new rules).
+    """
+    k = c.__dict__.get("_match_key")
+    if k is None:
+        k = c.__dict__["_match_key"] = _compute_key(c)
+    return k
+
+
+def _compute_key(c: Condition) -> str:
     d = c.to_dict()
     d.pop("label", None)
     d.pop("cid", None)

@@ -9,6 +9,7 @@ extraction it corrected. The rule in force is the latest override version, else 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import (
     JSON,
@@ -63,7 +64,8 @@ def save_rules(conn: Connection, doc: Document, rules: list[BenefitRule]) -> Non
                      for r in rules])
 
 
-def _latest_overrides(conn: Connection) -> dict[str, dict]:
+def latest_overrides(conn: Connection) -> dict[str, dict]:
+    """{rule id: its latest correction row}."""
     latest = (select(benefit_overrides.c.rule_id, func.max(benefit_overrides.c.version).label("v"))
               .group_by(benefit_overrides.c.rule_id).subquery())
     stmt = select(benefit_overrides).join(
@@ -74,23 +76,55 @@ def _latest_overrides(conn: Connection) -> dict[str, dict]:
 def list_rules(conn: Connection, *, doc_keys: list[str] | None = None) -> list[BenefitRule]:
     """The rules in force: each extracted rule replaced by its latest correction, plus rules an
     officer added (overrides whose id extraction does not produce)."""
-    stmt = select(benefit_rules.c.id, benefit_rules.c.data).order_by(benefit_rules.c.doc_key, benefit_rules.c.id)
+    stmt = select(benefit_rules.c.doc_key, benefit_rules.c.id, benefit_rules.c.data)
     if doc_keys is not None:
         stmt = stmt.where(benefit_rules.c.doc_key.in_(doc_keys))
-    overrides = _latest_overrides(conn)
+    rows = sorted((tuple(r) for r in conn.execute(stmt)), key=lambda r: (r[0], r[1]))
+    extracted = ((rid, BenefitRule.from_dict(data)) for _dk, rid, data in rows)
+    return rules_in_force(extracted, latest_overrides(conn), doc_keys)
+
+
+def rules_in_force(extracted: Iterable[tuple[str, BenefitRule]], overrides: dict[str, dict],
+                   doc_keys: Iterable[str] | None = None) -> list[BenefitRule]:
+    """The rules in force from ``(id, extracted rule)`` pairs in (doc_key, id) order and the
+    latest corrections (``latest_overrides``); ``doc_keys`` limits the rules officers added.
+
+    The order is that of the keys' characters (code points), the same on every store: SQL
+    ``ORDER BY`` would follow PostgreSQL's collation, and an incremental reader (the matcher's
+    rule cache) could not reproduce it.
+    """
+    keys = None if doc_keys is None else set(doc_keys)
     out, seen = [], set()
-    for rid, data in conn.execute(stmt):
+    for rid, rule in extracted:
         ov = overrides.get(rid)
-        out.append(BenefitRule.from_dict(ov["data"] if ov else data))
+        out.append(BenefitRule.from_dict(ov["data"]) if ov else rule)
         seen.add(rid)
     for rid, ov in overrides.items():
-        if rid not in seen and (doc_keys is None or ov["doc_key"] in doc_keys) and not ov["data"].get("deleted"):
+        if rid not in seen and (keys is None or ov["doc_key"] in keys) and not ov["data"].get("deleted"):
             out.append(BenefitRule.from_dict(ov["data"]))
     return [r for r in out if not getattr(r, "deleted", False)]
 
 
+def extracted_rules(conn: Connection, source_paths: list[str] | None = None) -> dict[str, dict[str, list]]:
+    """{source_path: {doc_key: [(rule id, extracted rule)] in id order}} of every source, or of
+    ``source_paths`` (a source without rules is absent)."""
+    from .documents import documents
+    stmt = (select(documents.c.source_path, benefit_rules.c.doc_key, benefit_rules.c.id, benefit_rules.c.data)
+            .join(documents, documents.c.key == benefit_rules.c.doc_key))
+    chunks = [None] if source_paths is None else [source_paths[i:i + 500] for i in range(0, len(source_paths), 500)]
+    out: dict[str, dict[str, list]] = {}
+    for chunk in chunks:
+        q = stmt if chunk is None else stmt.where(documents.c.source_path.in_(chunk))
+        for sp, dk, rid, data in conn.execute(q):
+            out.setdefault(sp, {}).setdefault(dk, []).append((rid, BenefitRule.from_dict(data)))
+    for by_doc in out.values():
+        for pairs in by_doc.values():
+            pairs.sort(key=lambda p: p[0])
+    return out
+
+
 def get_rule(conn: Connection, rule_id: str) -> BenefitRule | None:
-    ov = _latest_overrides(conn).get(rule_id)
+    ov = latest_overrides(conn).get(rule_id)
     if ov:
         return BenefitRule.from_dict(ov["data"])
     data = conn.execute(select(benefit_rules.c.data).where(benefit_rules.c.id == rule_id)).scalar_one_or_none()

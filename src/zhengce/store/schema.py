@@ -120,8 +120,30 @@ def _create_indexes(conn: Connection, table: Table) -> None:
 
 
 # (name, needed(conn) -> bool, apply(engine)); run in order before create_all.
+def _needs_document_names(conn: Connection) -> bool:
+    return _columns(conn, "documents") is not None and _columns(conn, "document_names") is None
+
+
+def _document_names(engine: Engine) -> None:
+    """Fill the names references resolve by for the documents an older version stored."""
+    from ..graph.service import doc_names
+    from ..model import Document
+    from .documents import documents
+    from .graph import document_names
+    with engine.begin() as conn:
+        document_names.create(conn)
+        rows = [{"doc_key": r.key, "kind": kind, "name": name}
+                for r in conn.execute(documents.select().with_only_columns(
+                    documents.c.key, documents.c.doc_number, documents.c.title, documents.c.short_title))
+                for kind, name in doc_names(Document(key=r.key, source="", title=r.title, doc_number=r.doc_number,
+                                                     short_title=r.short_title))]
+        if rows:
+            conn.execute(document_names.insert(), rows)
+
+
 UPGRADES: list[tuple[str, Callable[[Connection], bool], Callable[[Engine], None]]] = [
     ("source identity by path", _needs_source_path, _source_identity),
+    ("document names for reference resolution", _needs_document_names, _document_names),
 ]
 
 
