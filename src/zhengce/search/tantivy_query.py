@@ -20,15 +20,10 @@ import tantivy
 from . import facets as facet_decl
 from .segment import Segmenter
 from .snippets import forms_pattern, snippet, term_forms
-from .tantivy_topk import filter_bound, top_page
 from .types import Hit, SearchResult
 
 CTX_BOOST = 0.3  # document title / 文号
 PATH_BOOST = 0.7  # heading path: what a short list item "(一)…3个月；" is about
-# At most this many matches (bounded from above by the matching documents' provisions and by
-# the terms' document frequencies) are ranked and counted exhaustively (a few ms); beyond it the
-# page comes from ``tantivy_topk`` and the total may be a lower bound.
-EXACT_LIMIT = 20_000
 
 _VALUES: dict[tuple[int, str], list[str]] = {}  # (id of index, facet) -> distinct values, per reload
 
@@ -57,11 +52,10 @@ PROVISION_FIELDS = (("body", None), ("ctx", CTX_BOOST), ("path", PATH_BOOST))
 DOCUMENT_FIELDS = (("terms", None),)  # the document index: every term of its provisions
 
 
-def filter_clauses(index: tantivy.Index, searcher, filters: dict, schema) -> list[tuple[str, tantivy.Query]]:
-    """The filters as (kind, query): "const" clauses (term set, range, empty) add a constant to
-    a score, "term" clauses a term query's BM25 (``tantivy_topk.filter_bound`` bounds both)."""
+def filter_clauses(index: tantivy.Index, searcher, filters: dict, schema) -> list[tantivy.Query]:
+    """The filters as queries built for ``schema`` (the provision or the document index)."""
     Q = tantivy.Query
-    out: list[tuple[str, tantivy.Query]] = []
+    out: list[tantivy.Query] = []
     for f in facet_decl.FACETS:
         value = filters.get(f.name)
         if not value:
@@ -69,25 +63,24 @@ def filter_clauses(index: tantivy.Index, searcher, filters: dict, schema) -> lis
         field = f"f_{f.name}"
         if f.match == "contains":
             wanted = [v for v in facet_values(index, searcher, f.name) if value in v]
-            out.append(("const", Q.term_set_query(schema, field, wanted) if wanted else Q.empty_query()))
+            out.append(Q.term_set_query(schema, field, wanted) if wanted else Q.empty_query())
         else:
-            out.append(("term", Q.term_query(schema, field, value)))
+            out.append(Q.term_query(schema, field, value))
     if filters.get("since") or filters.get("until"):
-        out.append(("const", _day_query(schema, filters.get("since"), filters.get("until"))))
+        out.append(_day_query(schema, filters.get("since"), filters.get("until")))
     return out
 
 
 def build_query(index: tantivy.Index, searcher, terms: list[str], filters: dict,
-                fields: tuple = PROVISION_FIELDS, schema=None, clauses: list | None = None) -> tantivy.Query:
+                fields: tuple = PROVISION_FIELDS, schema=None) -> tantivy.Query:
     """The ranked query: per term a SHOULD clause per field (boosted), filters as MUST clauses.
 
     ``schema``: build for another index with the same facet fields (the document index), with
-    the ``contains`` values read from ``index``; ``clauses``: the filter clauses, if built.
+    the ``contains`` values read from ``index``.
     """
     schema = schema or index.schema
     Q, Occ = tantivy.Query, tantivy.Occur
-    filter_q = clauses if clauses is not None else filter_clauses(index, searcher, filters, schema)
-    clauses = []
+    clauses: list[tuple] = []
     if terms:
         should = []
         for t in terms:
@@ -95,7 +88,7 @@ def build_query(index: tantivy.Index, searcher, terms: list[str], filters: dict,
                 q = Q.term_query(schema, name, t)
                 should.append((Occ.Should, Q.boost_query(q, boost) if boost else q))
         clauses.append((Occ.Must, Q.boolean_query(should)))
-    clauses += [(Occ.Must, q) for _kind, q in filter_q]
+    clauses += [(Occ.Must, q) for q in filter_clauses(index, searcher, filters, schema)]
     if not clauses:
         return Q.all_query()
     if not terms:
@@ -114,56 +107,30 @@ def hit_from_stored(d: dict, score: float, forms: re.Pattern | None) -> Hit:
                sha=meta.get("sha", ""), source_path=meta.get("sp", ""))
 
 
-def count_documents(doc_searcher, query, facets: bool) -> tuple[int, int, dict[str, list[tuple[str, int]]]]:
-    """(matching documents, their indexed provisions, facet counts in documents) in one
-    aggregation pass over the document index (no scoring)."""
+def count_documents(doc_searcher, query, facets: bool) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    """(matching documents, facet counts in documents) in one aggregation pass over the
+    document index (no scoring)."""
     counted = [f for f in facet_decl.FACETS if f.counted] if facets else []
     aggs: dict = {f.name: {"terms": {"field": f"f_{f.name}", "size": f.size}} for f in counted}
     aggs["_docs"] = {"value_count": {"field": "day"}}  # every record has a day (0: unknown)
-    aggs["_provisions"] = {"sum": {"field": "n"}}
     res = doc_searcher.aggregate(query, aggs)
     docs = int(res["_docs"]["value"] or 0)
     fac = {f.name: [(str(b["key"]), int(b["doc_count"])) for b in res[f.name]["buckets"] if b["key"]]
            for f in counted} if docs else {}
-    return docs, int(res["_provisions"]["value"] or 0), fac
+    return docs, fac
 
 
 def tantivy_search(index: tantivy.Index, docs: tantivy.Index, seg: Segmenter, query: str, filters: dict,
                    page: int, per_page: int, facets: bool = True) -> SearchResult:
-    """One page of hits, the documents and facet counts (document index), the provision total.
-
-    Counts first (cheap, over documents): their sum of provisions bounds the matches from above,
-    as does the sum of the terms' document frequencies. Below ``EXACT_LIMIT`` the page is
-    ranked exhaustively with an exact count; above it ``tantivy_topk`` finds the same page
-    without scoring every match, and the total is a lower bound unless the pruning happened to
-    see every match.
-    """
+    """One page of ranked hits with the exact provision total (provision index), the matching
+    documents and facet counts per document (document index, its own schema's clauses)."""
     terms = seg.query_terms(query or "")
     searcher = index.searcher()
-    schema = index.schema
-    fclauses = filter_clauses(index, searcher, filters, schema)
-    q = build_query(index, searcher, terms, filters, clauses=fclauses)
-    dq = build_query(index, searcher, terms, filters, DOCUMENT_FIELDS, docs.schema)
-    n_docs, in_docs, fac = count_documents(docs.searcher(), dq, facets)
-    offset = (page - 1) * per_page
-    relation = "eq"
-    if not terms:  # filters only: every provision of the matching documents, in index order
-        res = searcher.search(q, limit=per_page, count=False, offset=offset)
-        scored, total = res.hits, in_docs
-    else:
-        upper = min(in_docs, sum(searcher.doc_freq(name, t) for t in terms for name, _b in PROVISION_FIELDS))
-        got = None
-        if upper > EXACT_LIMIT:
-            bound = filter_bound(searcher, fclauses)
-            got = top_page(searcher, schema, terms, q, PROVISION_FIELDS, bound, offset, per_page)
-        if got is None:
-            res = searcher.search(q, limit=per_page, count=True, offset=offset)
-            scored, total = res.hits, res.count or 0
-        else:
-            scored, total, complete = got
-            if not complete:
-                total, relation = max(total, n_docs), "gte"
+    q = build_query(index, searcher, terms, filters)
+    res = searcher.search(q, limit=per_page, count=True, offset=(page - 1) * per_page)
     pat = forms_pattern(term_forms(seg, terms))
-    hits = [hit_from_stored(searcher.doc(addr).to_dict(), score, pat) for score, addr in scored]
-    return SearchResult(query=query, terms=terms, total=total, page=page, per_page=per_page, hits=hits,
-                        facets=fac, backend="tantivy", documents=n_docs, total_relation=relation)
+    hits = [hit_from_stored(searcher.doc(addr).to_dict(), score, pat) for score, addr in res.hits]
+    dq = build_query(index, searcher, terms, filters, DOCUMENT_FIELDS, docs.schema)
+    n_docs, fac = count_documents(docs.searcher(), dq, facets)
+    return SearchResult(query=query, terms=terms, total=res.count or 0, page=page, per_page=per_page,
+                        hits=hits, facets=fac, backend="tantivy", documents=n_docs)
