@@ -9,6 +9,7 @@ a verdict "possibly eligible" and never "eligible".
 
 from __future__ import annotations
 
+import sys
 from copy import deepcopy
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -45,8 +46,8 @@ class Condition:
     @classmethod
     def from_dict(cls, d: dict) -> Condition:
         alts = d.get("any_of")
-        return cls(field=d.get("field", ""), op=d["op"], value=d.get("value"), label=d.get("label", ""),
-                   cid=d.get("cid", ""),
+        return cls(field=_shared(d.get("field", "")), op=_shared(d["op"]), value=d.get("value"),
+                   label=_shared(d.get("label", "")), cid=_shared(d.get("cid", "")),
                    any_of=[[cls.from_dict(c) for c in alt] for alt in alts] if alts is not None else None)
 
     def fields(self) -> set[str]:
@@ -107,10 +108,27 @@ class BenefitRule:
     @classmethod
     def from_dict(cls, d: dict) -> BenefitRule:
         d = dict(d)
+        for name in _SHARED_FIELDS:
+            d[name] = _shared(d.get(name))
         d["conditions"] = [Condition.from_dict(c) for c in d.get("conditions") or []]
         d["amount"] = Amount(**(d.get("amount") or {}))
+        d["review"] = [_shared(x) for x in d.get("review") or []]
+        if d.get("apply"):
+            d["apply"] = {_shared(k): _shared(v) for k, v in d["apply"].items()}
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in known})
+
+
+# Values decoded rules share: a document's metadata (every rule of it repeats them), and words
+# from small vocabularies (condition fields, operators, labels, review notes, 申请渠道). Decoded
+# JSON gives each occurrence its own string; one copy each saves about a third of the memory a
+# library's rules take in the matcher's cache (hundreds of thousands at 100,000 documents).
+# Texts (the benefit's own words, its materials) are left alone: they are the rule's own.
+_SHARED_FIELDS = ("doc_key", "cid", "source", "doc_number", "doc_title", "beneficiary", "kind")
+
+
+def _shared(v: Any) -> Any:
+    return sys.intern(v) if type(v) is str and len(v) <= 64 else v
 
 
 # Every field of a rule and of its amount, in declaration order (the keys ``to_dict`` writes).
