@@ -9,7 +9,9 @@ for each store in one run, a child process (so peak RSS is the store's own) meas
 * ingest of every file through ``Library.ingest`` (parse, extract, store AND search index);
 * store size on disk (SQLite file + WAL + index directory, or ``pg_database_size``);
 * search p50/p99 through ``zhengce.search.search``: 2-4 words of a template sentence, one third
-  filtered by issuer, one third by date, facet counts on, top 10 with snippets;
+  filtered by issuer, one third by date, facet counts on, top 10 with snippets; the share of
+  searches whose provision total is exact (``total_relation == "eq"``; the others give a lower
+  bound) and the mean number of matching documents (always exact);
 * re-ingest of one changed file (index included) and that the change is searchable at once;
 * ``match_profile`` of one enterprise profile against every extracted rule (the first call reads
   and compiles the rules; the figure is the median of the four after it).
@@ -246,12 +248,14 @@ def run_store(url: str, files_dir: Path, data_dir: Path, n_queries: int, workers
     qs = queries(2 * n_queries)
     for q, flt in qs[:n_queries]:  # warm caches with other queries than the timed ones
         search(lib, q, **flt)
-    lat, totals = [], []
+    lat, totals, exact, n_docs = [], [], 0, []
     for q, flt in qs[n_queries:]:
         t = time.perf_counter()
         r = search(lib, q, per_page=10, facets=True, **flt)
         lat.append((time.perf_counter() - t) * 1000)
         totals.append(r.total)
+        exact += r.total_relation == "eq"
+        n_docs.append(r.documents)
 
     rss["after_search"] = rss_mb()
 
@@ -290,6 +294,7 @@ def run_store(url: str, files_dir: Path, data_dir: Path, n_queries: int, workers
             "mb_s": mb / ingest_s, "ingest_cpu": ingest_cpu, "rss_mb": peak_mb(), "rss": rss,
             "size_mb": size / 1e6, "search_p50": statistics.median(lat), "search_p99": pct(lat, 0.99),
             "search_max": max(lat), "mean_total": statistics.mean(totals), "reingest_s": reingest_s,
+            "exact_totals": exact / len(lat), "mean_documents": statistics.mean(n_docs),
             "reingest_status": res.status, "change_found": found, "match_first_ms": m[0],
             "match_ms": statistics.median(m[1:]), "rules": n_rules, "reingest2_s": reingest2_s,
             "match_after_ms": match_after_ms, "workers": workers}
@@ -375,6 +380,8 @@ def report(rows: list[dict]) -> None:
         ("store size on disk", lambda r: f"{r['size_mb']:.0f} MB"),
         ("search p50 / p99 (facets, top 10)", lambda r: f"{r['search_p50']:.1f} / {r['search_p99']:.1f} ms"),
         ("  slowest search; mean total hits", lambda r: f"{r['search_max']:.0f} ms; {r['mean_total']:,.0f}"),
+        ("  exact provision totals; mean documents", lambda r: f"{r.get('exact_totals', 1):.0%}; "
+                                                                f"{r.get('mean_documents', 0):,.0f}"),
         ("re-ingest one changed file (<= 2 s)", lambda r: f"{r['reingest_s']:.2f} s, found: {r['change_found']}"),
         ("match one profile, all rules", lambda r: f"{r['match_ms']:.1f} ms ({r['rules']} rules)"),
         ("  first match (reads the rules)", lambda r: f"{r['match_first_ms']:.0f} ms"),

@@ -145,3 +145,28 @@ def test_above_people_are_read_from_the_previous_provision(xicheng_docs):
     assert award.beneficiary == "person" and award.amount.max_yuan == 12000
     got = {(c.field, c.op) for c in award.conditions}
     assert ("hukou", "eq") in got and ("employment", "in") in got
+
+
+@pytest.fixture(scope="module")
+def plan_and_compilation():
+    from zhengce.ingest import parse_source
+    from zhengce.sources import read_source
+    return (parse_source(read_source(corpus_file("beijing-business-environment-plan-2021.txt")))
+            + parse_source(read_source(corpus_file("beijing-private-enterprise-policies-2021q4.txt"))))
+
+
+def test_materials_are_an_announced_list_not_numbered_prose(xicheng_docs, plan_and_compilation):
+    """申请材料 is read from a list a heading or a "…材料包括：" sentence announces; the words in
+    prose ("申请材料压减74%", beijing-business-environment-plan-2021.txt:212) announce nothing."""
+    from zhengce.extract.benefits.apply import document_apply_info
+    by_number = {d.doc_number: d for d in xicheng_docs.values()}
+    # xicheng-gazette-2022.txt:4241-4246: "（二）岗位补贴申请材料" and its numbered items
+    got = document_apply_info(by_number["西人社发〔2022〕8号"])["materials"]
+    assert got[:2] == ["西城区岗位补贴申请报告（附件1）", "《营业执照》、《民办非企业单位登记证书》副本原件及复印件"]
+    # beijing-private-enterprise-policies-2021q4.txt:3322-3323: items written on after the colon
+    green = next(d for d in plan_and_compilation
+                 if any("申报材料包括" in p.text for p in d.provisions))
+    assert document_apply_info(green)["materials"][:3] == ["北京市绿色技术相关申报表及报告", "营业执照复印件",
+                                                           "研发人才团队的证明文件"]
+    plan = next(d for d in plan_and_compilation if d.doc_number == "京政发〔2021〕24号")
+    assert "materials" not in document_apply_info(plan)  # its numbered paragraphs are measures

@@ -44,13 +44,17 @@ def env_for(data: Path) -> dict:
             "ZHENGCE_DATABASE_URL": f"sqlite:///{data}/lib.db"}
 
 
-def indexed_vs_store(lib: Library) -> tuple[int, int]:
-    """(records the index answers an empty query with, non-empty provisions in the store)."""
+def indexed_vs_store(lib: Library) -> tuple[tuple[int, int], tuple[int, int]]:
+    """((records, documents) the indexes answer an empty query with, (non-empty provisions,
+    documents holding one) in the store): the document index must be as whole as the other."""
     r = search(lib, "", per_page=1, facets=False)
+    n, docs = 0, 0
     with lib.engine.connect() as conn:
-        n = sum(1 for name in store_docs.source_shas(conn) for d in store_docs.documents_of_source(conn, name)
-                for p in d.provisions if p.text.strip())
-    return r.total, n
+        for name in store_docs.source_shas(conn):
+            for d in store_docs.documents_of_source(conn, name):
+                k = sum(1 for p in d.provisions if p.text.strip())
+                n, docs = n + k, docs + (k > 0)
+    return (r.total, r.documents), (n, docs)
 
 
 def assert_whole(lib: Library) -> None:

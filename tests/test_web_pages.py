@@ -122,3 +122,25 @@ def test_search_page_counts_provisions_and_documents(client_for):
     html = client.get("/search", params={"q": "营商环境"}).text
     assert f"共 <b>{r.total:,}</b> 条条款 · <b>{r.documents:,}</b> 篇文件" in html
     assert "（文件数）" in html  # facet counts are documents, and the page says so
+
+
+def test_a_bounded_total_is_shown_as_a_lower_bound(client_for, monkeypatch):
+    """A backend may count a common query's provisions only up to a bound (``total_relation``
+    "gte"); API, page and CLI then say "at least", never a made-up exact number."""
+    lib, client = client_for(CORPUS / "xicheng-gazette-2022.txt")
+    from zhengce.cli.search import total_text
+    from zhengce.search import search
+    exact = search(lib, "营商环境")
+    backend_search = lib.search_index.search
+
+    def bounded(*args, **kw):
+        r = backend_search(*args, **kw)
+        r.total, r.total_relation = min(r.total, 100), "gte"
+        return r
+    monkeypatch.setattr(lib.search_index, "search", bounded)
+    body = client.get("/api/search", params={"q": "营商环境"}).json()
+    assert body["total_relation"] == "gte" and body["total"] == min(exact.total, 100)
+    assert body["documents"] == exact.documents
+    html = client.get("/search", params={"q": "营商环境"}).text
+    assert f"至少 <b>{body['total']:,}</b> 条条款（未逐一计数）· 共 <b>{exact.documents:,}</b> 篇文件" in html
+    assert total_text(search(lib, "营商环境")) == f"≥ {body['total']:,} 条条款 · 共 {exact.documents:,} 篇文件"

@@ -5,8 +5,7 @@ of them is linear in that. Policy portals count *documents* per 发文机关/年
 and the document total are counted here, over ~100,000 records at most: a document's record
 holds the union of its provisions' body, context and heading-path terms (so it matches a query
 iff any of its provisions does: the query is an OR of terms and every filter is a property of
-the whole document), its facet values, 成文日期 and number of indexed provisions (``n``, whose
-sum answers "how many provisions" for a filter-only search without visiting them).
+the whole document), its facet values and 成文日期.
 
 It lives in ``data_dir/search/documents`` and is written and committed by the same writer
 session as the provision index, before ``state.json`` moves on (see ``tantivy_backend``), so a
@@ -31,7 +30,6 @@ def build_doc_schema() -> tantivy.Schema:
     for f in facet_decl.FACETS:
         sb.add_text_field(f"f_{f.name}", stored=False, tokenizer_name="raw", fast=True)
     sb.add_integer_field("day", stored=False, indexed=True, fast=True)
-    sb.add_integer_field("n", stored=False, indexed=False, fast=True)  # indexed provisions
     return sb.build()
 
 
@@ -49,7 +47,6 @@ def doc_record(recs: list[Record]) -> tantivy.Document | None:
     d.add_text("source_path", first.source_path)
     d.add_text("terms", " ".join(sorted(terms)))
     d.add_integer("day", first.day)
-    d.add_integer("n", len(recs))
     for name, vals in first.facets.items():
         for v in vals or [""]:
             d.add_text(f"f_{name}", v)

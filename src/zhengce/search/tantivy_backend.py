@@ -27,7 +27,6 @@ Consistency with the store, under crashes and several processes:
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -51,7 +50,7 @@ from .tantivy_query import tantivy_search
 if TYPE_CHECKING:
     from ..library import Library
 
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 COMMIT_FILES = 2000  # an ingest commits the index at least every this many files …
 COMMIT_SECONDS = 30.0  # … or this often, so readers see a long ingest progress
 HEAP_BYTES = 96_000_000
@@ -75,14 +74,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_integer_field("day", stored=False, indexed=True, fast=True)  # yyyymmdd, 0 when unknown
     sb.add_bytes_field("meta", stored=True, indexed=False, fast=False)  # UTF-8 JSON of display fields
     sb.add_integer_field("seq", stored=True, indexed=False, fast=False)
-    # a provision's number (hash of its cid): read for many hits at once from the fast column and
-    # matched by term set, so ``tantivy_topk`` can rescore candidates without loading documents
-    sb.add_integer_field("pid", stored=False, indexed=True, fast=True)
     return sb.build()
-
-
-def provision_id(cid: str) -> int:
-    return int.from_bytes(hashlib.blake2b(cid.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def register_tokenizers(index: tantivy.Index) -> None:
@@ -103,7 +95,6 @@ def to_tantivy(r: Record) -> tantivy.Document:
     add_text("path", r.path)
     d.add_integer("day", r.day)
     d.add_integer("seq", r.seq)
-    d.add_integer("pid", provision_id(r.cid))
     d.add_bytes("meta", orjson.dumps(r.meta))
     for name, vals in r.facets.items():
         field = f"f_{name}"

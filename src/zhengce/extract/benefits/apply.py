@@ -25,16 +25,23 @@ def apply_info(doc: Document, unit_text: str, doc_info: dict | None = None) -> d
     return info
 
 
-_ITEM_NUMBER = re.compile(r"^\d+[.．、]")
-_ITEM_PAREN_NUMBER = re.compile(r"^（\d+）")
-_ITEM_MARKS = re.compile(r"^\d+[.．、]|^（\d+）")
-_MATERIALS = re.compile(r"申请材料|提交以下材料|材料包括")
+_ITEM_MARKS = re.compile(r"^\d+[.．、]|^（\d+）|^\(\d+\)")
+_INLINE_ITEM = re.compile(r"(?:^|(?<=[。；;]))\s*(?:\d+[.．、]|（\d+）|\(\d+\))")
+# A materials list is announced: the cue ends a sentence with a colon ("申报材料包括：",
+# "需提交以下材料："). The words alone also occur in prose ("申请材料压减74%"), and taking the
+# numbered paragraphs after such prose made whole plan chapters a benefit's "materials".
+_MATERIALS = re.compile(r"(?:申请|申报|提交|所需|以下|下列)[^，。；：:]{0,6}材料[^，。；：:]{0,6}[:：]")
+# … or it is a heading of its own: "（二）岗位补贴申请材料", "三、申报材料清单".
+_MATERIALS_HEADING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]?)?[^，。；：:]{0,12}"
+                                r"(?:申请|申报|所需|提交|报送)材料(?:清单)?$")
+MAX_ITEM = 80  # a material is a document's name and a note on copies, not a paragraph
 _CHANNEL = re.compile(r"(?:向|到|通过)([^，。；]{2,40}?)(?:提出|进行)?(?:书面)?申请")
 _APPLY = re.compile(r"申请|申报")
 _REVIEWER = re.compile(r"(?:报|由)((?:区|市)[\u4e00-\u9fff]{2,10}?(?:局|委))(?:进行)?(?:审批|审核|负责|统一)")
 
 
 def document_apply_info(doc: Document) -> dict:
+    """Channel, reviewing agency and the document's first announced list of materials."""
     info: dict = {}
     materials: list[str] = []
     collecting = False
@@ -43,12 +50,18 @@ def document_apply_info(doc: Document) -> dict:
             continue
         t = work_text(p.text)
         if collecting:
-            if _ITEM_NUMBER.match(t) or _ITEM_PAREN_NUMBER.match(t):
-                materials.append(_ITEM_MARKS.sub("", t).rstrip("；。"))
+            items = _inline_items(t) if _ITEM_MARKS.match(t) else []
+            if items:
+                materials += items
                 continue
             collecting = False
-        if _MATERIALS.search(t):
-            collecting = True
+        if not materials:
+            cue = _MATERIALS.search(t)
+            if cue:
+                materials += _inline_items(t[cue.end():])
+                collecting = True
+            elif _MATERIALS_HEADING.match(t):
+                collecting = True
         if "channel" not in info:
             c = _CHANNEL.search(t)
             if c and _APPLY.search(t):
@@ -60,3 +73,15 @@ def document_apply_info(doc: Document) -> dict:
     if materials:
         info["materials"] = materials[:10]
     return info
+
+
+def _inline_items(rest: str) -> list[str]:
+    """Numbered items written on in the announcing provision itself ("包括：1.申报表。2.营业执照复印件。")."""
+    marks = list(_INLINE_ITEM.finditer(rest))
+    if not marks:
+        return []
+    ends = [m.start() for m in marks[1:]] + [len(rest)]
+    items = [rest[m.end():e].strip().rstrip("；;。") for m, e in zip(marks, ends, strict=True)]
+    if any(len(i) > MAX_ITEM for i in items):  # numbered paragraphs of prose, not a list of materials
+        return []
+    return [i for i in items if i]
