@@ -210,6 +210,9 @@ class RuleSet:
 
 
 _COMPILED: dict[tuple, RuleSet] = {}
+# A rule set this large is a library's list in force; each store change brings a new one, and
+# keeping the replaced ones (with their trace caches) held a library's rules in memory twice.
+LIBRARY_RULES = 5_000
 
 
 def compiled(rules: list[BenefitRule]) -> RuleSet:
@@ -225,6 +228,9 @@ def compiled(rules: list[BenefitRule]) -> RuleSet:
     rs = _COMPILED.get(key)
     if rs is None or [id(r) for r in rs.rules] != [id(r) for r in rules]:
         rs = RuleSet(rules)
+        if len(rules) >= LIBRARY_RULES:  # a library's new list in force: the one it replaces goes
+            for k in [k for k, v in _COMPILED.items() if len(v.rules) >= LIBRARY_RULES]:
+                del _COMPILED[k]
         if len(_COMPILED) > 8:
             _COMPILED.clear()
         _COMPILED[key] = rs
