@@ -277,6 +277,8 @@ class Segmenter:
             offered_state, cuts = self._offer
             self._offer = None
             if offered_state == state:
+                if len(self._cuts) + len(cuts) > CUT_CACHE:  # bounded like the cuts made here
+                    self._cuts = {}
                 self._cuts.update(cuts)
                 out = self._cuts.get(text)
         if out is None:
