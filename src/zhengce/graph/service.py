@@ -120,7 +120,7 @@ def outgoing(conn: Connection, doc: Document, resolver: Resolver | None = None) 
     return out
 
 
-def _incoming_rows(conn: Connection, doc: Document) -> list[dict]:
+def _incoming_rows(conn: Connection, doc: Document, acts_only: bool = False) -> list[dict]:
     r = store_docs.references
     conds = []
     nk = number_key(doc.doc_number)
@@ -133,6 +133,8 @@ def _incoming_rows(conn: Connection, doc: Document) -> list[dict]:
     if not conds:
         return []
     stmt = select(r).where(or_(*conds)).where(r.c.doc_key != doc.key).order_by(r.c.id)
+    if acts_only:  # the few rows 时效性 depends on, not every citation (thousands for a common title)
+        stmt = stmt.where(or_(r.c.relation.in_(ACTS), r.c.repeal.is_(True)))
     return [dict(x._mapping) for x in conn.execute(stmt)]
 
 
@@ -166,7 +168,7 @@ def acts_on(conn: Connection, doc: Document) -> list[Act]:
     """Repeals, replacements and amendments of ``doc`` by other library documents."""
     out = []
     docs = store_docs.documents
-    for x in _incoming_rows(conn, doc):
+    for x in _incoming_rows(conn, doc, acts_only=True):
         rel = x.get("relation") or ("repeals" if x.get("repeal") else None)
         if rel not in ACTS or x.get("self_ref"):
             continue
