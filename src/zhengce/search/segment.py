@@ -171,6 +171,11 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return emit(root)
 
 
+def _group_words(forms: list[str]) -> list[str]:
+    """The forms of a synonym group that also become rjieba words (short ones: 简称, short names)."""
+    return [f for f in forms if len(f) <= 8]
+
+
 class Segmenter:
     """Segments text into index/query terms with the library's domain words and synonym groups."""
 
@@ -191,13 +196,18 @@ class Segmenter:
         self.add_words(words)
         self._compile()
 
-    def add_words(self, words: Iterable[str]) -> None:
+    def _new_words(self, words: Iterable[str]) -> Iterator[str]:
+        """The domain words of ``words`` (normalised, 2-12 characters) this segmenter lacks."""
         for w in words:
             w = _nfkc(w.strip())
             if 2 <= len(w) <= 12 and w not in self.words:
-                self.words.add(w)
-                if not self._jieba.has_word(w):
-                    _add_jieba_word(self._jieba, w)
+                yield w
+
+    def add_words(self, words: Iterable[str]) -> None:
+        for w in self._new_words(words):
+            self.words.add(w)
+            if not self._jieba.has_word(w):
+                _add_jieba_word(self._jieba, w)
 
     def add_group(self, forms: list[str]) -> None:
         forms = [_nfkc(f) for f in forms]
@@ -211,18 +221,16 @@ class Segmenter:
                 self._alias_crc = zlib.crc32(f"{gid}={f}".encode(), self._alias_crc)
                 self.groups[gid].append(f)
                 self._alias_re = None  # recompiled on next use
-        self.add_words(f for f in forms if len(f) <= 8)
+        self.add_words(_group_words(forms))
 
     def would_learn(self, words: Iterable[str], pairs: Iterable[list[str]]) -> bool:
-        """Whether ``add_words(words)`` and ``add_group`` of each pair would change any cut."""
-        def new_word(w: str) -> bool:
-            w = _nfkc(w.strip())
-            return 2 <= len(w) <= 12 and w not in self.words and not self._jieba.has_word(w)
-        for forms in pairs:
-            norm = [_nfkc(f) for f in forms]
-            if any(f not in self._alias_group for f in norm) or any(new_word(f) for f in norm if len(f) <= 8):
-                return True
-        return any(new_word(w) for w in words)
+        """Whether ``add_words(words)`` and ``add_group`` of each pair would change any cut: a
+        synonym form not known yet, or a word rjieba does not have (the same tests they apply)."""
+        pairs = [[_nfkc(f) for f in forms] for forms in pairs]
+        if any(f not in self._alias_group for forms in pairs for f in forms):
+            return True
+        candidates = [*words, *(w for forms in pairs for w in _group_words(forms))]
+        return any(not self._jieba.has_word(w) for w in self._new_words(candidates))
 
     def _compile(self) -> None:
         self._alias_re = re.compile(_trie_pattern(self._alias_group)) if self._alias_group else None
