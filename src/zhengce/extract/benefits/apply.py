@@ -25,8 +25,9 @@ def apply_info(doc: Document, unit_text: str, doc_info: dict | None = None) -> d
     return info
 
 
-_ITEM_MARKS = re.compile(r"^\d+[.．、]|^（\d+）|^\(\d+\)")
-_INLINE_ITEM = re.compile(r"(?:^|(?<=[。；;]))\s*(?:\d+[.．、]|（\d+）|\(\d+\))")
+_MARK = r"(?:\d+[.．、]|（\d+）|\(\d+\))"  # the number of a list item: 1.  1、  （1）  (1)
+_ITEM_MARKS = re.compile("^" + _MARK)
+_INLINE_ITEM = re.compile(r"(?:^|(?<=[。；;]))\s*" + _MARK)
 # A materials list is announced: the cue ends a sentence with a colon ("申报材料包括：",
 # "需提交以下材料："). The words alone also occur in prose ("申请材料压减74%"), and taking the
 # numbered paragraphs after such prose made whole plan chapters a benefit's "materials".
