@@ -128,17 +128,17 @@ def _document_names(engine: Engine) -> None:
     """Fill the names references resolve by for the documents an older version stored."""
     from ..graph.service import doc_names
     from ..model import Document
+    from .base import insert_rows
     from .documents import documents
     from .graph import document_names
     with engine.begin() as conn:
         document_names.create(conn)
-        rows = [{"doc_key": r.key, "kind": kind, "name": name}
-                for r in conn.execute(documents.select().with_only_columns(
-                    documents.c.key, documents.c.doc_number, documents.c.title, documents.c.short_title))
+        old = conn.execute(documents.select().with_only_columns(
+            documents.c.key, documents.c.doc_number, documents.c.title, documents.c.short_title)).all()
+        rows = [(r.key, kind, name) for r in old  # what the extraction stage saves for a document now
                 for kind, name in doc_names(Document(key=r.key, source="", title=r.title, doc_number=r.doc_number,
                                                      short_title=r.short_title))]
-        if rows:
-            conn.execute(document_names.insert(), rows)
+        insert_rows(conn, document_names, ["doc_key", "kind", "name"], rows)  # one round trip
 
 
 UPGRADES: list[tuple[str, Callable[[Connection], bool], Callable[[Engine], None]]] = [
