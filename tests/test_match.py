@@ -15,6 +15,10 @@ from zhengce.match.profile import Population, validate_profile
 
 from conftest import corpus_file
 
+# a small software firm in 西城区 (beijing-private-enterprise-policies-2021q4.txt names 中小微企业, 高新技术企业)
+ENTERPRISE = {"kind": "enterprise", "district": "西城区", "registered_in_beijing": True, "size": "small",
+              "industries": ["软件和信息技术服务业"], "certifications": ["高新技术企业"], "employees": 80}
+
 
 @pytest.fixture(scope="module")
 def elder_rules():
@@ -105,12 +109,13 @@ def test_population_equals_profiles_one_by_one(elder_rules):
 
 
 def test_batch_registry_and_versioned_corrections(library, tmp_path):
-    from zhengce.match import card, list_benefits, load_rules, match_batch
+    from zhengce.match import card, list_benefits, load_rules, match_batch, match_profile, matcher
     from zhengce.match.rules_io import export_rules, import_rules
     src = corpus_file("xicheng-gazette-2022.txt")
     library.ingest([src])
     rules = load_rules(library)
-    assert load_rules(library) is rules  # read once per store state, not on every match
+    compiled = matcher(library)
+    assert matcher(library) is compiled  # read once per store state, not on every match
     bed = next(r for r in rules if "基础服务设备补贴" in r.text)
     # 精准推送 from a CSV registry (xicheng-gazette-2022.txt:3728 needs 本区户籍 + 重度)
     csv = tmp_path / "people.csv"
@@ -131,12 +136,16 @@ def test_batch_registry_and_versioned_corrections(library, tmp_path):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert import_rules(library, path, author="审核员")["changed"] == 1
     # the correction is in force at once (the cached rules follow the overrides table) …
-    corrected = load_rules(library)
-    assert corrected is not rules and next(r for r in corrected if r.id == bed.id).amount.max_yuan == 3500
+    corrected = matcher(library)
+    assert corrected is not compiled
+    assert next(r for r in load_rules(library) if r.id == bed.id).amount.max_yuan == 3500
     assert import_rules(library, path)["changed"] == 0
-    assert load_rules(library) is corrected
+    assert matcher(library) is corrected
+    # the corrected row is in its place in the compact rules: the same listing as the decoded rules
+    p = {"kind": "person", "age": 70, "hukou": "西城区", "residence_district": "西城区", "disability": "severe"}
+    assert match_profile(library, p).to_dict() == match_rules(load_rules(library), p).to_dict()
     library.ingest([src], force=True)
-    assert load_rules(library) is not corrected  # … and the store generation
+    assert matcher(library) is not corrected  # … and the store generation
     again = next(b for b in list_benefits(library) if b.id == bed.id)
     assert again.amount_max_yuan == 3500 and again.version == 1
 
@@ -249,38 +258,50 @@ def test_compiled_sql_runs_on_postgresql(elder_rules, pg_url):
             assert got == evaluate_rule(rule, pop).tolist(), rule.id
 
 
-def test_rules_follow_the_store_by_its_log(library, tmp_path):
-    """After an ingest only the changed sources' rules are read again; the list in force is the
-    one a full read gives, on both stores (gazette-2019-10 and the private-enterprise policies)."""
+def test_rules_follow_the_store_by_its_log(library, tmp_path, monkeypatch):
+    """After an ingest only the changed sources' rules are read again; the compact rules in force
+    match as a full decoded read does (summaries, verdicts, traces, order), on both stores
+    (gazette-2019-10 and the private-enterprise policies, then a copy that changes and goes)."""
     import shutil
 
-    from zhengce.match import load_rules
+    from zhengce.match import list_benefits, load_rules, match_profile, match_rules, summary
     from zhengce.store import base as store_base
+    from zhengce.store import benefits as store_benefits
     from zhengce.store import documents as store_docs
-    from zhengce.store.benefits import list_rules
 
-    def full_read():
-        with library.engine.connect() as conn:
-            return [r.to_dict() for r in list_rules(conn)]
+    read: list[str] = []
+    rows = store_benefits.extracted_rows
+
+    def counted(conn, source_paths=None):
+        for row in rows(conn, source_paths):
+            read.append(row[0])
+            yield row
+
+    monkeypatch.setattr(store_benefits, "extracted_rows", counted)
+
+    def same_as_full_read() -> int:
+        rules = load_rules(library)  # decoded from the store, every time
+        assert [b.to_dict() for b in list_benefits(library)] == [summary(r).to_dict() for r in rules]
+        for p in (ENTERPRISE, {"kind": "person", "age": 70, "hukou": "北京市"}):
+            assert match_profile(library, dict(p)).to_dict() == match_rules(rules, dict(p)).to_dict()
+        return len(rules)
 
     a, b = corpus_file("beijing-gazette-2019-10.txt"), corpus_file("beijing-private-enterprise-policies-2021q4.txt")
     library.ingest([a, b])
-    first = load_rules(library)
-    assert [r.to_dict() for r in first] == full_read() and first
+    first = same_as_full_read()
+    assert first and set(read) == {a.name, b.name}
     copy = tmp_path / "民营企业政策汇编-副本.txt"
     shutil.copy(b, copy)
     library.ingest([copy])
-    second = load_rules(library)
-    assert [r.to_dict() for r in second] == full_read()
-    assert len(second) > len(first)
-    kept = {id(r) for r in second}
-    assert all(id(r) in kept for r in first)  # the unchanged sources' rules were not decoded again
+    read.clear()
+    second = same_as_full_read()
+    assert second > first
+    assert set(read) == {copy.name}  # the unchanged sources' rules were not read again
     # the copy changes: its second half is gone
     text = copy.read_text(encoding="utf-8")
     copy.write_text(text[: len(text) // 2], encoding="utf-8")
     library.ingest([copy])
-    third = load_rules(library)
-    assert [r.to_dict() for r in third] == full_read() and len(first) < len(third) < len(second)
+    assert first < same_as_full_read() < second
     with store_base.write_transaction(library.engine) as conn:
         store_docs.delete_source(conn, copy.name)
-    assert [r.to_dict() for r in load_rules(library)] == [r.to_dict() for r in first]
+    assert same_as_full_read() == first

@@ -51,9 +51,7 @@ def match_profile(
     if not isinstance(profile, dict):
         raise InvalidInput("profile 必须是 JSON 对象", field="profile")
     result = _match().match_profile(lib, profile)
-    out = result.to_dict()
-    if not include_not_eligible:
-        out["items"] = [i for i in out["items"] if i["verdict"] != "not eligible"]
+    out = result.to_dict(include_not_eligible)
     return {"ok": True} | plain(out)
 
 

@@ -20,75 +20,31 @@ import contextlib
 import gc
 import threading
 import weakref
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import InvalidInput, NotFound
 from ..extract.benefits.rule import BenefitRule
 from .cards import Card, make_card
-from .engine import Check, F, T, U, compiled, evaluate_rule, rule_traces
+from .engine import Check, Matcher, T, U, evaluate_rule
 from .profile import Population, validate_profile
+from .result import (
+    VERDICT_ZH,
+    VERDICTS,
+    BenefitSummary,
+    MatchItem,
+    MatchItems,
+    MatchResult,
+    make_item,
+    table_summary,
+)
 from .rule_cache import RuleCache
+from .table import Pool, RuleTable, Templates, record_from_rule
 
-__all__ = ["BatchResult", "BenefitSummary", "Card", "Check", "MatchItem", "MatchResult", "card", "explain",
-           "explain_rules", "list_benefits", "trace_row", "load_rules", "match_batch", "match_profile", "match_rules", "service_package"]
-
-VERDICTS = {int(T): "eligible", int(U): "possibly eligible", int(F): "not eligible"}
-VERDICT_ZH = {"eligible": "可以享受", "possibly eligible": "可能可以享受", "not eligible": "不符合条件"}
-
-
-@dataclass
-class BenefitSummary:
-    id: str
-    name: str
-    beneficiary: str
-    amount_max_yuan: float | None
-    amount_per: str | None
-    doc_title: str
-    doc_number: str | None
-    cid: str
-    confidence: float
-    version: int
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass(slots=True)
-class MatchItem:
-    benefit: BenefitSummary
-    verdict: str  # eligible | possibly eligible | not eligible
-    verdict_zh: str
-    reasons: list[str]  # "年龄60至79周岁: 是" for every condition
-    failed: list[str]  # the conditions that are false (not eligible)
-    missing: list[str]  # the facts that are unknown or unexpressible (possibly eligible)
-    checks: list[Check] = field(default_factory=list)
-    # The lists are shared with the rule set's trace cache (one per rule and condition states):
-    # read them, do not change them in place.
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["benefit"] = self.benefit.to_dict()
-        return d
-
-
-@dataclass
-class MatchResult:
-    profile: dict
-    items: list[MatchItem]
-
-    @property
-    def eligible(self) -> list[MatchItem]:
-        return [i for i in self.items if i.verdict == "eligible"]
-
-    @property
-    def possibly(self) -> list[MatchItem]:
-        return [i for i in self.items if i.verdict == "possibly eligible"]
-
-    def to_dict(self) -> dict:
-        return {"profile": self.profile, "items": [i.to_dict() for i in self.items],
-                "counts": {v: sum(1 for i in self.items if i.verdict == v) for v in VERDICT_ZH}}
+__all__ = ["BatchResult", "BenefitSummary", "Card", "Check", "MatchItem", "MatchItems", "MatchResult", "VERDICTS",
+           "VERDICT_ZH", "benefit_summary", "card", "explain", "explain_rules", "list_benefits", "trace_row",
+           "load_rules", "match_batch", "matcher", "match_profile", "match_rules", "service_package"]
 
 
 @dataclass
@@ -111,12 +67,11 @@ def summary(r: BenefitRule) -> BenefitSummary:
 
 @contextlib.contextmanager
 def _no_cycle_collection():
-    """Pause the cyclic garbage collector while a match builds its items.
+    """Pause the cyclic garbage collector while the rule cache reads rules.
 
-    A match of tens of thousands of rules allocates one item (and one cache key) per rule; with
-    the collector on, those allocations set off full collections that walk every cached rule
-    (~1-2 s each at 38,000 rules). The items hold no reference cycles, so reference counting
-    frees them all the same; the collector resumes (and catches up) when the match returns.
+    A full read of hundreds of thousands of rules allocates a few objects per rule, all kept;
+    with the collector on, those allocations set off full collections that walk everything
+    already read. The rows hold no reference cycles; the collector resumes (and catches up) after.
     """
     was = gc.isenabled()
     gc.disable()
@@ -140,55 +95,80 @@ def rules_state(conn) -> tuple:
     return store_docs.generation(conn), n, last
 
 
-def load_rules(lib) -> list[BenefitRule]:
-    """The rules in force, decoded once and then kept in step with the store (``rule_cache``).
-
-    The list and its rules are shared by every caller until the store changes: treat them as
-    read-only (a correction goes through ``import_rules``, which changes the state).
-    """
+def matcher(lib) -> Matcher:
+    """The library's rules in force, compiled for matching and kept in step with the store
+    (``rule_cache``): compact columns, no decoded rules. Shared by every caller until the
+    store changes."""
     with _RULES_LOCK:
         cache = _RULES.get(lib)
         if cache is None:
             cache = _RULES[lib] = RuleCache()
     with cache.lock, lib.engine.connect() as conn:
         state = rules_state(conn)
-        if cache.state == state:
-            return cache.rules
-        with _no_cycle_collection():  # ~40 objects per rule, all kept: collections only walk them
+        if cache.state == state and cache.matcher is not None:
+            return cache.matcher
+        with _no_cycle_collection():
             return cache.refresh(conn, state)
 
 
+def load_rules(lib) -> list[BenefitRule]:
+    """The rules in force, decoded from the store on each call, in the matcher's order.
+
+    For the faces that need whole rules (coverage, rules export, the scorers); matching keeps
+    only compact columns (``matcher``), since hundreds of thousands of decoded rules took
+    gigabytes.
+    """
+    from ..store.benefits import list_rules
+    with lib.engine.connect() as conn:
+        return list_rules(conn)
+
+
 def list_benefits(lib, kind: str | None = None) -> list[BenefitSummary]:
-    return [summary(r) for r in load_rules(lib) if kind is None or r.beneficiary == kind]
+    table = matcher(lib).table
+    return [table_summary(table, j) for j in range(len(table)) if kind is None or table.heads[j][1] == kind]
+
+
+def benefit_summary(lib, rule_id: str) -> BenefitSummary | None:
+    """The summary of one rule in force (None when there is none), without listing them all."""
+    table = matcher(lib).table
+    try:
+        return table_summary(table, table.ids.index(rule_id))
+    except ValueError:
+        return None
+
+
+_LISTS: list[tuple[list, list[int], Matcher]] = []  # the last lists of rules compiled (pure path)
+_LISTS_LOCK = threading.Lock()
+
+
+def compile_rules(rules: list[BenefitRule]) -> Matcher:
+    """A matcher for a list of decoded rules, reused while the same list of the same rules is
+    asked for (a scorer matches one list against every case)."""
+    ids = [id(r) for r in rules]
+    with _LISTS_LOCK:
+        for lst, rids, m in _LISTS:
+            if lst is rules and rids == ids:
+                return m
+    templates, heads, docs = Templates(), Pool(), Pool()
+    m = Matcher(RuleTable.build(record_from_rule(r, templates, heads, docs) for r in rules), templates)
+    with _LISTS_LOCK:
+        _LISTS.insert(0, (rules, ids, m))
+        del _LISTS[8:]
+    return m
+
+
+def _match(m: Matcher, profile: dict) -> MatchResult:
+    validate_profile(profile)
+    return MatchResult(profile, m.match(Population.from_profiles([profile])))
 
 
 def match_rules(rules: list[BenefitRule], profile: dict) -> MatchResult:
     """Match one validated profile against ``rules`` (pure: no store)."""
-    with _no_cycle_collection():
-        return _match_rules(rules, profile)
-
-
-def _match_rules(rules: list[BenefitRule], profile: dict) -> MatchResult:
-    validate_profile(profile)
-    pop = Population.from_profiles([profile])
-    rs = compiled(rules)
-    truth = rs.truth(pop)
-    vlist = rs.verdicts(truth)[:, 0].tolist()
-    col = truth[:, 0].tolist()
-    if rs.summaries is None:
-        rs.summaries = [summary(r) for r in rules]
-    items = []
-    for j, tr in enumerate(rule_traces(rs, col, vlist, pop)):
-        verdict = VERDICTS[vlist[j]]
-        items.append(MatchItem(rs.summaries[j], verdict, VERDICT_ZH[verdict], tr.reasons, tr.failed, tr.missing,
-                               tr.checks))
-    order = {"eligible": 0, "possibly eligible": 1, "not eligible": 2}
-    items.sort(key=lambda i: (order[i.verdict], -(i.benefit.amount_max_yuan or 0)))
-    return MatchResult(profile, items)
+    return _match(compile_rules(rules), profile)
 
 
 def match_profile(lib, profile: dict) -> MatchResult:
-    return match_rules(load_rules(lib), profile)
+    return _match(matcher(lib), profile)
 
 
 def get_rule(lib, rule_id: str) -> BenefitRule:
@@ -212,8 +192,10 @@ def card(lib, rule_id: str, profile: dict | None = None) -> Card:
 
 def explain_rules(rules: list[BenefitRule], profile: dict) -> list[MatchItem]:
     """Verdict and trace of each of ``rules`` for one profile, in the rules' order (pure: no store)."""
-    by_id = {i.benefit.id: i for i in match_rules(rules, profile).items}
-    return [by_id[r.id] for r in rules]
+    m = match_rules(rules, profile).match
+    ids = m.matcher.table.ids
+    row = {ids[j]: j for j in m.order.tolist()}  # a repeated id: the last one listed, as before
+    return [make_item(m, row[r.id]) for r in rules]
 
 
 def explain(lib, rule_id: str, profile: dict) -> MatchItem:
@@ -228,12 +210,16 @@ def trace_row(c: Check) -> dict:
 
 
 def service_package(lib, profile: dict, *, include_possible: bool = True) -> list[Card]:
-    """政策服务包 for a profile: the cards of every benefit it is (possibly) eligible for, in match order."""
-    rules = load_rules(lib)
-    by_id = {r.id: r for r in rules}
-    result = match_rules(rules, profile)
-    keep = ("eligible", "possibly eligible") if include_possible else ("eligible",)
-    return [make_card(by_id[i.benefit.id]) for i in result.items if i.verdict in keep]
+    """政策服务包 for a profile: the cards of every benefit it is (possibly) eligible for, in match order.
+    Only those rules are decoded (from the store)."""
+    from ..store.benefits import rules_by_id
+    result = match_profile(lib, profile)
+    kept = result.items[:result.match.counts[0] + (result.match.counts[1] if include_possible else 0)]
+    table = result.match.matcher.table
+    ids = [table.ids[j] for j in kept.rows().tolist()]
+    with lib.engine.connect() as conn:
+        rules = rules_by_id(conn, ids)
+    return [make_card(rules[rid]) for rid in ids]
 
 
 def match_batch(lib, registry, benefit_id: str, *, engine: str = "numpy") -> BatchResult:

@@ -142,19 +142,8 @@ def _unknown_at(col: Column, i: int) -> bool:
     return not bool(col.known[i])
 
 
-def _key(c: Condition) -> str:
-    """The condition without its wording and place: conditions with equal keys are evaluated once.
-
-    Remembered on the condition (rules are read-only once loaded, and the rule cache keeps the
-    same objects across store changes, so a recompile after an ingest only keys new rules).
-    """
-    k = c.__dict__.get("_match_key")
-    if k is None:
-        k = c.__dict__["_match_key"] = _compute_key(c)
-    return k
-
-
-def _compute_key(c: Condition) -> str:
+def condition_key(c: Condition) -> str:
+    """The condition without its wording and place: conditions with equal keys are evaluated once."""
     d = c.to_dict()
     d.pop("label", None)
     d.pop("cid", None)
@@ -163,37 +152,31 @@ def _compute_key(c: Condition) -> str:
     return repr(d)
 
 
-class RuleSet:
-    """Rules compiled once: each distinct condition is evaluated once per population, and every
-    rule's verdict is one ``np.minimum.reduceat`` over the rows of its conditions."""
+class Matcher:
+    """A table's rules ready to match (``table.RuleTable``): each distinct condition is evaluated
+    once per profile, and every rule's verdict is one ``np.minimum.reduceat`` over the truth of
+    its conditions. Nothing per rule is a Python object: a match costs arrays of n bytes and
+    n indices, and a rule's trace is built only when its item is read (``Match.checks``)."""
 
-    def __init__(self, rules: list[BenefitRule]):
-        self.rules = rules
-        self.conditions: list[Condition] = []
-        index: dict[str, int] = {}
-        flat: list[int] = []
-        self.offsets: list[int] = []
-        self.members: list[list[int]] = []
-        for r in rules:
-            ids = []
-            for c in r.conditions:
-                k = _key(c)
-                if k not in index:
-                    index[k] = len(self.conditions)
-                    self.conditions.append(c)
-                ids.append(index[k])
-            self.members.append(ids)
-            self.offsets.append(len(flat))
-            flat.extend(ids or [-1])  # -1: the always-true row appended in ``truth``
-        self.flat = np.array(flat, dtype=np.int64)
-        self.fields = [tuple(sorted(c.fields())) for c in self.conditions]
-        self.checks: dict[tuple, Check] = {}
-        self.summaries: list | None = None  # filled by zhengce.match.match_rules
-        # One profile's trace of a rule depends only on the states of its conditions: interned
-        # condition states and, per (rule, states), the finished trace (see ``rule_traces``).
-        self.state_ids: dict[tuple, int] = {}
-        self.states: list[tuple] = []
-        self.traces: dict[tuple, RuleTrace] = {}
+    def __init__(self, table, templates) -> None:
+        self.table, self.templates = table, templates
+        n_keys = len(templates.evaluated)
+        self.conditions: list[Condition] = templates.evaluated[:n_keys]
+        self.fields: list[tuple[str, ...]] = templates.fields[:n_keys]
+        n = len(table)
+        counts = np.diff(table.bounds)
+        empty = np.flatnonzero(counts == 0)
+        flat = table.conds
+        if len(empty):  # a rule without conditions reads the always-true row appended in ``truth``
+            flat = np.insert(flat, table.bounds[empty], -1)
+        key_of = np.array([*templates.key_of, n_keys], dtype=np.int32)
+        self.flat = key_of[flat] if len(flat) else np.zeros(0, np.int32)
+        self.starts = table.bounds[:-1] + np.searchsorted(empty, np.arange(n))
+        # rules by amount, largest first, ties in table order: a match then sorts by verdict only
+        self.by_amount = np.argsort(-np.nan_to_num(table.amount, nan=0.0), kind="stable")
+
+    def __len__(self) -> int:
+        return len(self.table)
 
     def truth(self, pop: Population) -> np.ndarray:
         """Condition × member truth matrix, plus a last all-true row."""
@@ -204,136 +187,58 @@ class RuleSet:
 
     def verdicts(self, truth: np.ndarray) -> np.ndarray:
         """Rule × member verdicts."""
-        if not self.rules:
+        if not len(self.table):
             return np.zeros((0, truth.shape[1]), dtype=np.uint8)
-        return np.minimum.reduceat(truth[self.flat], np.array(self.offsets, dtype=np.int64), axis=0)
+        return np.minimum.reduceat(truth[self.flat], self.starts, axis=0)
+
+    def match(self, pop: Population) -> Match:
+        """Member 0 of ``pop`` against every rule: verdicts and the order items are listed in
+        (eligible, possibly, not eligible; by amount within each, largest first; stable)."""
+        truth = self.truth(pop)[:, 0]
+        v = self.verdicts(truth[:, None])[:, 0] if len(self.table) else np.zeros(0, np.uint8)
+        rank = (T - v)[self.by_amount]  # 0 eligible, 1 possibly, 2 not eligible
+        order = self.by_amount[np.argsort(rank, kind="stable")]
+        return Match(self, pop, truth, v, order, np.bincount(rank, minlength=3))
 
 
-_COMPILED: dict[tuple, RuleSet] = {}
-# A rule set this large is a library's list in force; each store change brings a new one, and
-# keeping the replaced ones (with their trace caches) held a library's rules in memory twice.
-LIBRARY_RULES = 5_000
+class Match:
+    """One profile's verdicts over a matcher's rules; traces are built for the rules asked for.
 
-
-def compiled(rules: list[BenefitRule]) -> RuleSet:
-    """A RuleSet for ``rules``, reused while the same rule versions are asked for.
-
-    The very list ``load_rules`` keeps per store state is recognised by identity first (no
-    key over thousands of rules per profile).
-    """
-    for rs in list(_COMPILED.values()):
-        if rs.rules is rules and len(rs.offsets) == len(rules):
-            return rs
-    key = tuple((r.id, r.version, len(r.conditions)) for r in rules)
-    rs = _COMPILED.get(key)
-    if rs is None or [id(r) for r in rs.rules] != [id(r) for r in rules]:
-        rs = RuleSet(rules)
-        if len(rules) >= LIBRARY_RULES:  # a library's new list in force: the one it replaces goes
-            for k in [k for k, v in _COMPILED.items() if len(v.rules) >= LIBRARY_RULES]:
-                del _COMPILED[k]
-        if len(_COMPILED) > 8:
-            _COMPILED.clear()
-        _COMPILED[key] = rs
-    return rs
-
-
-def checks_from(rs: RuleSet, j: int, truth_col: list[int], pop: Population, i: int = 0,
-                facts_memo: dict | None = None) -> list[Check]:
-    """``explain`` from an already computed truth column (a list of ints; no re-evaluation).
-
-    Checks are immutable and reused across calls: one per (rule, condition, value, missing facts,
-    fact). ``facts_memo`` (one dict per profile) reads each set of fields from the profile once.
-    """
-    out = []
-    cache = rs.checks
-    facts = facts_memo if facts_memo is not None else {}
-    for pos, k in enumerate(rs.members[j]):
-        val = truth_col[k]
-        fields = rs.fields[k]
-        missing_fields: tuple[str, ...] = ()
-        if val == 1:
-            missing_fields = tuple(f for f in fields if f not in pop.cols or _unknown_at(pop.cols[f], i))
-        fact = facts.get(fields)
-        if fact is None:
-            fact = facts[fields] = fact_at(pop, list(fields), i) if fields else "画像无此事实"
-        key = (j, pos, val, missing_fields, fact)
-        chk = cache.get(key)
-        if chk is None:
-            chk = cache[key] = _check(rs.rules[j].conditions[pos], val, missing_fields, fact)
-        out.append(chk)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class RuleTrace:
-    """One rule's trace for one profile: every check, the reason lines, the failed ones, and the
-    facts that left it open (empty for a rule the profile cannot get).
-
-    The lists are shared by every ``MatchItem`` made from this trace (read-only): copying four
-    lists per rule per profile was most of a match's allocations, and with tens of thousands
-    of rules those allocations set off full garbage collections over every cached rule.
+    A rule's trace depends only on its conditions' states (value, unknown fields, fact read),
+    which are computed once per distinct condition on first use.
     """
 
-    checks: list[Check]
-    reasons: list[str]
-    failed: list[str]
-    missing: list[str]
+    def __init__(self, matcher: Matcher, pop: Population, truth: np.ndarray, verdicts: np.ndarray,
+                 order: np.ndarray, counts: np.ndarray) -> None:
+        self.matcher, self.pop, self.truth, self.verdicts, self.order = matcher, pop, truth, verdicts, order
+        self.counts = [int(x) for x in counts]  # eligible, possibly, not eligible
+        self._states: dict[int, tuple[int, tuple[str, ...], str]] = {}
+        self._facts: dict[tuple[str, ...], str] = {}
+
+    def state(self, k: int) -> tuple[int, tuple[str, ...], str]:
+        """(value, the fields that left it unknown, the facts read) of evaluated condition ``k``."""
+        st = self._states.get(k)
+        if st is None:
+            pop, fields, val = self.pop, self.matcher.fields[k], int(self.truth[k])
+            missing = tuple(f for f in fields if f not in pop.cols or _unknown_at(pop.cols[f], 0)) if val == 1 else ()
+            fact = self._facts.get(fields)
+            if fact is None:
+                fact = self._facts[fields] = fact_at(pop, list(fields)) if fields else "画像无此事实"
+            st = self._states[k] = (val, missing, fact)
+        return st
+
+    def checks(self, j: int) -> list[Check]:
+        """Rule ``j``'s trace: every condition with its value, reason, provision and facts."""
+        table, tpl = self.matcher.table, self.matcher.templates
+        doc_key = table.docs[j][0]
+        out = []
+        for t in table.conditions(j).tolist():
+            val, missing, fact = self.state(tpl.key_of[t])
+            out.append(_check(tpl.conditions[t], val, missing, fact, tpl.cid(t, doc_key)))
+        return out
 
 
-TRACE_CACHE = 200_000  # cached states / traces per RuleSet before the caches start afresh
-
-
-def condition_states(rs: RuleSet, truth_col: list[int], pop: Population, i: int = 0) -> list[int]:
-    """For every distinct condition, the interned id of (value, unknown fields, fact read):
-    all a check depends on besides its rule. Facts are read once per set of fields."""
-    if len(rs.state_ids) > TRACE_CACHE:
-        rs.state_ids.clear()
-        rs.states.clear()
-        rs.traces.clear()
-    facts: dict[tuple, str] = {}
-    ids, states, out = rs.state_ids, rs.states, []
-    for k, fields in enumerate(rs.fields):
-        val = truth_col[k]
-        missing = tuple(f for f in fields if f not in pop.cols or _unknown_at(pop.cols[f], i)) if val == 1 else ()
-        fact = facts.get(fields)
-        if fact is None:
-            fact = facts[fields] = fact_at(pop, list(fields), i) if fields else "画像无此事实"
-        key = (k, val, missing, fact)
-        sid = ids.get(key)
-        if sid is None:
-            sid = ids[key] = len(states)
-            states.append(key)
-        out.append(sid)
-    return out
-
-
-def rule_traces(rs: RuleSet, truth_col: list[int], verdicts: list[int], pop: Population,
-                i: int = 0) -> list[RuleTrace]:
-    """The trace of every rule for member ``i``, each built once per (rule, condition states).
-
-    Thousands of rules share few condition states per profile, and a server sees the same
-    states again and again: a rule costs one tuple and one dict lookup once it has been seen.
-    """
-    sids = condition_states(rs, truth_col, pop, i)
-    traces, out = rs.traces, []
-    for j, members in enumerate(rs.members):
-        key = (j, *[sids[k] for k in members])
-        tr = traces.get(key)
-        if tr is None:
-            tr = traces[key] = _trace(rs, j, [rs.states[sids[k]] for k in members], verdicts[j])
-        out.append(tr)
-    return out
-
-
-def _trace(rs: RuleSet, j: int, states: list[tuple], verdict: int) -> RuleTrace:
-    conds = rs.rules[j].conditions
-    checks = [_check(conds[pos], val, missing_fields, fact)
-              for pos, (_k, val, missing_fields, fact) in enumerate(states)]
-    return RuleTrace(checks, [c.reason for c in checks], [c.reason for c in checks if c.value == "否"],
-                     [m for c in checks if c.value == "未知" for m in c.missing] if verdict != int(F) else [])
-
-
-def _check(c: Condition, val: int, missing_fields: tuple[str, ...], fact: str) -> Check:
+def _check(c: Condition, val: int, missing_fields: tuple[str, ...], fact: str, cid: str) -> Check:
     """One condition's line of a trace: its verdict word and what the profile would need to say."""
     label = c.label or f"{c.field} {c.op} {c.value}"
     if val == 1 and c.op == "unexpressed":
@@ -344,7 +249,7 @@ def _check(c: Condition, val: int, missing_fields: tuple[str, ...], fact: str) -
         if val == 1:  # an alternative the vocabulary cannot state ("失智") left it open
             missing += [f"无法由画像表达: {w}" for w in unexpressed_words(c)]
     word = _WORD[val]
-    return Check(label, word, f"{label}: {word}", c.cid, missing, fact)
+    return Check(label, word, f"{label}: {word}", cid, missing, fact)
 
 
 def unexpressed_words(c: Condition) -> list[str]:

@@ -9,7 +9,7 @@ extraction it corrected. The rule in force is the latest override version, else 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import (
     JSON,
@@ -105,21 +105,30 @@ def rules_in_force(extracted: Iterable[tuple[str, BenefitRule]], overrides: dict
     return [r for r in out if not getattr(r, "deleted", False)]
 
 
-def extracted_rules(conn: Connection, source_paths: list[str] | None = None) -> dict[str, dict[str, list]]:
-    """{source_path: {doc_key: [(rule id, extracted rule)] in id order}} of every source, or of
-    ``source_paths`` (a source without rules is absent)."""
+def extracted_rows(conn: Connection, source_paths: list[str] | None = None) -> Iterator[tuple[str, str, str, dict]]:
+    """(source_path, doc_key, rule id, stored rule) of every extracted rule, or of ``source_paths``'
+    rules, in no particular order — streamed (a server-side cursor on PostgreSQL), so a reader
+    of hundreds of thousands of rules holds one batch of rows at a time."""
     from .documents import documents
     stmt = (select(documents.c.source_path, benefit_rules.c.doc_key, benefit_rules.c.id, benefit_rules.c.data)
             .join(documents, documents.c.key == benefit_rules.c.doc_key))
     chunks = [None] if source_paths is None else [source_paths[i:i + 500] for i in range(0, len(source_paths), 500)]
-    out: dict[str, dict[str, list]] = {}
     for chunk in chunks:
         q = stmt if chunk is None else stmt.where(documents.c.source_path.in_(chunk))
-        for sp, dk, rid, data in conn.execute(q):
-            out.setdefault(sp, {}).setdefault(dk, []).append((rid, BenefitRule.from_dict(data)))
-    for by_doc in out.values():
-        for pairs in by_doc.values():
-            pairs.sort(key=lambda p: p[0])
+        for row in conn.execute(q.execution_options(yield_per=2000)):
+            yield tuple(row)
+
+
+def rules_by_id(conn: Connection, ids: list[str]) -> dict[str, BenefitRule]:
+    """{id: rule in force} for ``ids`` (a correction wins over the extraction), decoded on demand:
+    the matcher keeps no decoded rules, and the faces that need whole rules (the 政策服务包's
+    cards) ask for the few they show."""
+    overrides = latest_overrides(conn)
+    out = {rid: BenefitRule.from_dict(overrides[rid]["data"]) for rid in ids if rid in overrides}
+    rest = [rid for rid in dict.fromkeys(ids) if rid not in out]
+    for i in range(0, len(rest), 500):
+        q = select(benefit_rules.c.id, benefit_rules.c.data).where(benefit_rules.c.id.in_(rest[i:i + 500]))
+        out.update((rid, BenefitRule.from_dict(data)) for rid, data in conn.execute(q))
     return out
 
 

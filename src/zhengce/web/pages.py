@@ -179,7 +179,7 @@ def match_page(request: Request, lib: Library = Depends(get_library)):
     result = cards = None
     if submitted:
         result = m.match_profile(lib, profile)
-        shown = [i for i in result.items if i.verdict != "not eligible"][:40]
+        shown = result.items[:len(result.items) - len(result.rejected)][:40]  # items are read when used
         cards = {i.benefit.id: m.card(lib, i.benefit.id) for i in shown}
     from urllib.parse import urlencode
     return render(request, "match.html", title="我能享受哪些政策", profile=profile,
@@ -254,5 +254,5 @@ def card_page(rule_id: str, request: Request, lib: Library = Depends(get_library
     items = list(request.query_params.multi_items())
     profile = profile_from_query(vocabulary(), items) if any(k == "kind" for k, _ in items) else None
     c = m.card(lib, rule_id, profile)  # with a profile: its verdict and the trace, as the CLI and API give them
-    benefit = next((b for b in m.list_benefits(lib) if b.id == rule_id), None)
+    benefit = m.benefit_summary(lib, rule_id)
     return render(request, "card.html", title=c.title, card=c, benefit=benefit)

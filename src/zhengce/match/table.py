@@ -1,0 +1,187 @@
+"""Rules held compactly for matching: columns per rule, one shared object per distinct condition.
+
+A library of 100,000 documents holds ~380,000 rules. Kept decoded (a ``BenefitRule`` with its
+conditions, texts and amounts, ~6 KB each) they took gigabytes, yet a match reads per rule only
+its conditions, its amount (the sort key) and the ten fields of its summary. A ``RuleTable``
+keeps exactly that: per rule its id, two shared tuples (name, kind, amount…; the document's
+key, title and 文号), and its conditions as ids into ``Templates`` — a flat int32 array with
+offsets. Copies and versions of a document repeat the same conditions with their own provision
+ids, so a condition is stored once with its cid relative to its document (``cid`` minus the
+document key) and the trace puts the rule's document key back in front.
+
+Tables are sliced and concatenated (``concat``) rather than rebuilt: the rule cache splices a
+re-ingested document's rows into the library's table, and corrections replace single rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..extract.benefits.rule import BenefitRule, Condition
+from .engine import condition_key
+
+
+class Templates:
+    """Distinct conditions (relative to their document) and, below them, the distinct
+    conditions the evaluator computes once per profile (without label and cid: ``condition_key``).
+
+    Only grows: ids handed out stay valid for every table and matcher made with them.
+    """
+
+    def __init__(self) -> None:
+        self.index: dict[tuple, int] = {}
+        self.conditions: list[Condition] = []  # cid relative to the document where ``relative``
+        self.relative: list[bool] = []
+        self.key_of: list[int] = []  # template id -> evaluated condition id
+        self.key_index: dict[str, int] = {}
+        self.evaluated: list[Condition] = []  # one per distinct evaluation key
+        self.fields: list[tuple[str, ...]] = []  # the profile fields each evaluated condition reads
+
+    def add(self, d: dict, doc_key: str, make: Any = None) -> int:
+        """The template id of condition ``d`` (its ``to_dict`` form) of a rule of ``doc_key``;
+        ``make`` builds the Condition when it is new (default: ``Condition.from_dict(d)``)."""
+        cid = d.get("cid", "")
+        rel = bool(doc_key) and cid.startswith(doc_key)
+        rest = {k: v for k, v in d.items() if k != "cid"}
+        if rest.get("any_of"):  # the alternatives' own cids are in no trace: they need not split templates
+            rest["any_of"] = [[{k: v for k, v in s.items() if k != "cid"} for s in alt] for alt in rest["any_of"]]
+        key = (rel, cid[len(doc_key):] if rel else cid, repr(rest))
+        tid = self.index.get(key)
+        if tid is not None:
+            return tid
+        c = make() if make is not None else Condition.from_dict(d)
+        t = Condition(c.field, c.op, c.value, c.label, key[1], c.any_of)
+        ekey = condition_key(t)
+        k = self.key_index.get(ekey)
+        if k is None:
+            k = self.key_index[ekey] = len(self.evaluated)
+            self.evaluated.append(t)
+            self.fields.append(tuple(sorted(t.fields())))
+        tid = self.index[key] = len(self.conditions)
+        self.conditions.append(t)
+        self.relative.append(rel)
+        self.key_of.append(k)
+        return tid
+
+    def cid(self, tid: int, doc_key: str) -> str:
+        """The provision a template's condition comes from, for a rule of ``doc_key``."""
+        c = self.conditions[tid]
+        return doc_key + c.cid if self.relative[tid] else c.cid
+
+
+# One rule's row before it joins a table: id, its cid when not the id's own prefix, the shared
+# head (name, beneficiary, amount_per, amount_max_yuan, confidence, version), the shared document
+# tuple (doc_key, doc_title, doc_number) and its condition template ids.
+Record = tuple[str, str | None, tuple, tuple, list[int]]
+
+
+class Pool:
+    """One shared copy per distinct tuple (rules of copies of a document repeat them)."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple, tuple] = {}
+
+    def get(self, t: tuple) -> tuple:
+        return self.items.setdefault(t, t)
+
+
+def record_from_dict(d: dict, templates: Templates, heads: Pool, docs: Pool) -> Record:
+    """A stored rule's row (``BenefitRule.to_dict`` form), without decoding the rule."""
+    rid, doc_key = d["id"], d.get("doc_key", "")
+    amount = d.get("amount") or {}
+    head = heads.get((d.get("name"), d.get("beneficiary"), amount.get("per"), amount.get("max_yuan"),
+                      d.get("confidence", 0.5), d.get("version", 0)))
+    doc = docs.get((doc_key, d.get("doc_title"), d.get("doc_number")))
+    cid = d.get("cid")
+    conds = [templates.add(c, doc_key) for c in d.get("conditions") or []]
+    return rid, (None if cid == rid.rpartition("#")[0] else cid), head, doc, conds
+
+
+def record_from_rule(r: BenefitRule, templates: Templates, heads: Pool, docs: Pool) -> Record:
+    """A decoded rule's row (the pure ``match_rules`` path and corrections)."""
+    head = heads.get((r.name, r.beneficiary, r.amount.per, r.amount.max_yuan, r.confidence, r.version))
+    doc = docs.get((r.doc_key, r.doc_title, r.doc_number))
+    conds = [templates.add(c.to_dict(), r.doc_key, lambda c=c: c) for c in r.conditions]
+    return r.id, (None if r.cid == r.id.rpartition("#")[0] else r.cid), head, doc, conds
+
+
+@dataclass(slots=True)
+class RuleTable:
+    """Rules as columns, in the order they are matched and listed."""
+
+    ids: list[str]
+    cids: list[str | None]  # None: the id up to its last "#" (a rule id is its provision's cid + "#n")
+    heads: list[tuple]  # shared (name, beneficiary, amount_per, amount_max_yuan, confidence, version)
+    docs: list[tuple]  # shared (doc_key, doc_title, doc_number)
+    amount: np.ndarray  # float64 amount_max_yuan, NaN for none: the sort key within a verdict
+    conds: np.ndarray  # int32 template ids of every rule's conditions, one after the other
+    bounds: np.ndarray  # int64, n + 1: rule j's conditions are conds[bounds[j]:bounds[j + 1]]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def empty(cls) -> RuleTable:
+        return cls([], [], [], [], np.zeros(0), np.zeros(0, np.int32), np.zeros(1, np.int64))
+
+    @classmethod
+    def build(cls, records: Iterable[Record]) -> RuleTable:
+        ids, cids, heads, docs, amount, conds, bounds = [], [], [], [], [], [], [0]
+        for rid, cid, head, doc, cs in records:
+            ids.append(rid)
+            cids.append(cid)
+            heads.append(head)
+            docs.append(doc)
+            amount.append(np.nan if head[3] is None else float(head[3]))
+            conds.extend(cs)
+            bounds.append(len(conds))
+        return cls(ids, cids, heads, docs, np.array(amount, dtype=np.float64), np.array(conds, dtype=np.int32),
+                   np.array(bounds, dtype=np.int64))
+
+    def slice(self, a: int, b: int) -> RuleTable:
+        lo, hi = int(self.bounds[a]), int(self.bounds[b])
+        return RuleTable(self.ids[a:b], self.cids[a:b], self.heads[a:b], self.docs[a:b], self.amount[a:b],
+                         self.conds[lo:hi], self.bounds[a:b + 1] - lo)
+
+    def cid(self, j: int) -> str:
+        c = self.cids[j]
+        return self.ids[j].rpartition("#")[0] if c is None else c
+
+    def conditions(self, j: int) -> np.ndarray:
+        return self.conds[self.bounds[j]:self.bounds[j + 1]]
+
+
+def concat(parts: list[RuleTable]) -> RuleTable:
+    """One table of ``parts`` in order (copies of the columns; the shared tuples stay shared)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return RuleTable.empty()
+    if len(parts) == 1:
+        return parts[0]
+    bounds, base = [np.zeros(1, np.int64)], 0
+    for p in parts:
+        bounds.append(p.bounds[1:] + base)
+        base += int(p.bounds[-1])
+
+    def joined(name: str) -> list:
+        out: list = []
+        for p in parts:
+            out.extend(getattr(p, name))
+        return out
+
+    return RuleTable(joined("ids"), joined("cids"), joined("heads"), joined("docs"),
+                     np.concatenate([p.amount for p in parts]), np.concatenate([p.conds for p in parts]),
+                     np.concatenate(bounds))
+
+
+def runs(keys: list[str], counts: np.ndarray) -> Iterator[tuple[str, int, int]]:
+    """(doc_key, first row, end row) of every document of a table ordered by document."""
+    ends = np.cumsum(counts).tolist()
+    start = 0
+    for k, end in zip(keys, ends, strict=True):
+        yield k, start, end
+        start = end

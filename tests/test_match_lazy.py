@@ -1,0 +1,99 @@
+"""Matching a library without an object per rule: lazy items, traces only for the items read, and
+the compact rules in force following a re-ingest — over real corpus text (xicheng-gazette-2022.txt)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import corpus_file
+
+# xicheng-gazette-2022.txt:3146 (西民发〔2022〕2号): 60-79岁的低保、低收入的空巢老人 … 上门理发服务
+HAIRCUT = "的空巢老人提供上门理发服务"
+ELDER = {"kind": "person", "age": 79, "hukou": "西城区", "residence_district": "西城区", "assistance": ["低收入"],
+         "disability": "severe", "lives_alone": True}
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory):
+    """One library of a copy of the gazette (the re-ingest test changes its file)."""
+    from zhengce.library import Library
+    tmp = tmp_path_factory.mktemp("lazy")
+    shutil.copy(corpus_file("xicheng-gazette-2022.txt"), tmp / "西城区政府公报2022.txt")
+    lib = Library(url=f"sqlite:///{tmp}/t.db", data_dir=tmp)
+    lib.ingest([tmp / "西城区政府公报2022.txt"], root=tmp)
+    lib.tmp = tmp
+    yield lib
+    lib.engine.dispose()
+
+
+def _haircut(lib):
+    from zhengce.match import load_rules
+    return min((r for r in load_rules(lib) if HAIRCUT in r.text), key=lambda r: len(r.text))
+
+
+def test_lazy_items_are_the_full_listing(lib):
+    from zhengce.match import load_rules, match_profile, match_rules
+    res = match_profile(lib, dict(ELDER))
+    every = list(res.items)
+    assert len(every) == len(res.items) == len(load_rules(lib)) > 50
+    # indexing, negative indexing and slices read the same items as iterating
+    for i in (0, 1, len(every) // 2, len(every) - 1):
+        assert res.items[i].to_dict() == every[i].to_dict()
+    assert res.items[-1].to_dict() == every[-1].to_dict()
+    assert [i.to_dict() for i in res.items[5:12]] == [i.to_dict() for i in every[5:12]]
+    # the three runs and the counts are those of the verdicts
+    verdicts = [i.verdict for i in every]
+    assert res.counts == {v: verdicts.count(v) for v in ("eligible", "possibly eligible", "not eligible")}
+    assert all(i.verdict == "eligible" for i in res.eligible) and len(res.eligible) == res.counts["eligible"] > 0
+    assert all(i.verdict == "possibly eligible" for i in res.possibly) and len(res.possibly) > 0
+    assert all(i.verdict == "not eligible" for i in res.rejected) and len(res.rejected) > 0
+    short = res.to_dict(include_not_eligible=False)
+    assert short["items"] == [i.to_dict() for i in every if i.verdict != "not eligible"]
+    assert short["counts"] == res.counts
+    # the same as matching the decoded rules (the pure path, items built from BenefitRule objects)
+    assert res.to_dict() == match_rules(load_rules(lib), dict(ELDER)).to_dict()
+    haircut = next(i for i in every if i.benefit.id == _haircut(lib).id)
+    assert haircut.verdict == "eligible" and "年龄60至79周岁: 是" in haircut.reasons
+
+
+def test_only_the_items_read_get_traces(lib, monkeypatch):
+    from zhengce.match import match_profile
+    from zhengce.match.engine import Match
+    built: list[int] = []
+    checks = Match.checks
+
+    def counted(self, j):
+        built.append(j)
+        return checks(self, j)
+
+    monkeypatch.setattr(Match, "checks", counted)
+    res = match_profile(lib, dict(ELDER))
+    assert built == [] and res.counts["eligible"] > 0  # counts come from the verdict arrays
+    first = res.items[:3]
+    assert built == []  # a slice is a view
+    names = [i.benefit.name for i in first]
+    assert len(names) == 3 and len(built) == 3
+    assert len(set(built)) == 3 and built == res.match.order[:3].tolist()
+
+
+def test_reingest_changes_the_verdict(lib):
+    from zhengce.match import load_rules, match_profile, match_rules
+    src = lib.tmp / "西城区政府公报2022.txt"
+    rid = _haircut(lib).id
+    before = next(i for i in match_profile(lib, dict(ELDER)).items if i.benefit.id == rid)
+    assert before.verdict == "eligible"
+    text = src.read_text(encoding="utf-8")
+    line = "年龄在60-79岁的低保、低收入的空巢老人提供上门理发服务"
+    assert text.count(line) == 1
+    src.write_text(text.replace(line, line.replace("60-79", "60-75")), encoding="utf-8")
+    lib.ingest([src], root=lib.tmp)
+    res = match_profile(lib, dict(ELDER))
+    after = next(i for i in res.items if i.benefit.id == rid)
+    assert after.verdict == "not eligible" and any("75" in f and f.endswith(": 否") for f in after.failed)
+    assert res.to_dict() == match_rules(load_rules(lib), dict(ELDER)).to_dict()
+    src.write_text(text, encoding="utf-8")
+    lib.ingest([src], root=lib.tmp)
+    again = next(i for i in match_profile(lib, dict(ELDER)).items if i.benefit.id == rid)
+    assert again.to_dict() == before.to_dict()
