@@ -128,8 +128,10 @@ def variant(tpl: tuple, k: int, copy: int | None = None) -> str:
 
 
 def templates_digest(tpl: list) -> str:
-    """What the generated files depend on: the templates and this script's variant rules."""
-    h = hashlib.sha1(Path(__file__).read_bytes())
+    """What the generated files depend on: the templates and this script's variant rules (only
+    those: a change elsewhere in the script keeps the files and the stores built from them)."""
+    import inspect
+    h = hashlib.sha1((inspect.getsource(variant) + inspect.getsource(generate) + repr(TAGS)).encode())
     for suffix, text, own, title in tpl:
         h.update(f"{suffix}|{own}|{title}|".encode() + text.encode())
     return h.hexdigest()[:16]
@@ -172,12 +174,18 @@ def document_files(files_dir: Path) -> Iterator[Path]:
         yield from sorted(sub.glob("doc*.*"))
 
 
-def rss_mb() -> float:
-    """This process's resident set now (``ru_maxrss`` only gives the peak)."""
+def rss_mb(kind: str = "VmRSS") -> float:
+    """This process's resident set now (``ru_maxrss`` only gives the peak); ``RssAnon`` is the
+    process's own memory, ``RssFile`` the pages of mapped files it touched (the search index is
+    memory-mapped: the kernel drops those first when memory runs short)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(kind + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def rss_parts() -> str:
+    return f"{rss_mb('RssAnon'):.0f}+{rss_mb('RssFile'):.0f}"
 
 
 def peak_mb() -> float:
@@ -211,8 +219,38 @@ def dir_size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.exists() else 0
 
 
-def run_store(url: str, files_dir: Path, data_dir: Path, n_queries: int, workers: int = 0) -> dict:
-    """Everything measured for one store (runs in its own process)."""
+def agreement(lib, qs: list[tuple[str, dict]]) -> tuple[float, float]:
+    """For the searches ranked in two steps (``search_exact_limit``), how often the top 10 has
+    exactly the exhaustive top 10's scores, and the mean share of those scores it finds."""
+    from zhengce.search import search
+    same, recall, n = 0, 0.0, 0
+    for q, flt in qs:
+        r = search(lib, q, per_page=10, facets=False, **flt)
+        if r.total_relation == "eq":
+            continue
+        os.environ["ZHENGCE_SEARCH_EXACT_LIMIT"] = str(10**12)
+        try:
+            e = search(lib, q, per_page=10, facets=False, **flt)
+        finally:
+            del os.environ["ZHENGCE_SEARCH_EXACT_LIMIT"]
+        got = [round(h.score, 3) for h in r.hits]
+        want = [round(h.score, 3) for h in e.hits]
+        n += 1
+        same += got == want
+        left = list(got)
+        found = 0
+        for x in want:
+            if x in left:
+                left.remove(x)
+                found += 1
+        recall += found / max(len(want), 1)
+    return (same / n, recall / n) if n else (1.0, 1.0)
+
+
+def run_store(url: str, files_dir: Path, data_dir: Path, n_queries: int, workers: int = 0,
+              existing: bool = False) -> dict:
+    """Everything measured for one store (runs in its own process); ``existing``: the store
+    holds the files already (a ``--existing`` run measures search and match again, no ingest)."""
     from zhengce.library import Library
     from zhengce.match import match_profile
     from zhengce.search import search
@@ -233,10 +271,15 @@ def run_store(url: str, files_dir: Path, data_dir: Path, n_queries: int, workers
             yield f
 
     t0, c0 = time.perf_counter(), time.process_time()
-    results = lib.ingest(stream(), root=files_dir, progress=tally, workers=workers)
+    if existing:
+        n_files, n_bytes = (lambda m: (m["documents"], m["bytes"]))(
+            json.loads((files_dir / "manifest.json").read_text(encoding="utf-8")))
+    else:
+        results = lib.ingest(stream(), root=files_dir, progress=tally, workers=workers)
+        del results
     ingest_s, ingest_cpu = time.perf_counter() - t0, time.process_time() - c0
-    del results
     rss["ingest_peak"], rss["after_ingest"] = peak_mb(), rss_mb()
+    parts = {"after_ingest": rss_parts()}
     mb = n_bytes / 1e6
     counts = lib.counts()
     if lib.engine.dialect.name == "postgresql":
@@ -258,6 +301,8 @@ def run_store(url: str, files_dir: Path, data_dir: Path, n_queries: int, workers
         n_docs.append(r.documents)
 
     rss["after_search"] = rss_mb()
+    parts["after_search"] = rss_parts()
+    same_top, score_recall = agreement(lib, qs[n_queries:])
 
     k = n_files // 2
     changed = next(f for i, f in enumerate(document_files(files_dir)) if i == k)
@@ -288,6 +333,7 @@ def run_store(url: str, files_dir: Path, data_dir: Path, n_queries: int, workers
     match_profile(lib, dict(PROFILE))
     match_after_ms = (time.perf_counter() - t) * 1000
     rss["end"] = rss_mb()
+    parts["end"] = rss_parts()
     lib.engine.dispose()
     return {"store": lib.engine.dialect.name, "files": n_files, "mb": mb, "documents": counts["documents"],
             "provisions": counts["provisions"], "not_ingested": bad, "ingest_s": ingest_s,
@@ -297,7 +343,8 @@ def run_store(url: str, files_dir: Path, data_dir: Path, n_queries: int, workers
             "exact_totals": exact / len(lat), "mean_documents": statistics.mean(n_docs),
             "reingest_status": res.status, "change_found": found, "match_first_ms": m[0],
             "match_ms": statistics.median(m[1:]), "rules": n_rules, "reingest2_s": reingest2_s,
-            "match_after_ms": match_after_ms, "workers": workers}
+            "match_after_ms": match_after_ms, "workers": workers, "rss_parts": parts,
+            "same_top10": same_top, "score_recall": score_recall, "existing": existing}
 
 
 def main() -> None:
@@ -311,12 +358,17 @@ def main() -> None:
     ap.add_argument("--keep-db", action="store_true", help="keep the PostgreSQL database (its name is printed)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON lines too")
     ap.add_argument("--workers", type=int, default=0, help="ingest worker processes (zhengce.prefetch)")
+    ap.add_argument("--existing", action="store_true",
+                    help="measure stores already filled by an earlier run with the same --workdir (sqlite) "
+                         "or --pg-db (postgres): no ingest, the rest as usual")
+    ap.add_argument("--pg-db", help="with --existing: the kept PostgreSQL database to measure")
     ap.add_argument("--run-store", help=argparse.SUPPRESS)  # child: URL
     ap.add_argument("--files", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.run_store:
-        print(json.dumps(run_store(args.run_store, args.files, args.data, args.queries, args.workers)))
+        print(json.dumps(run_store(args.run_store, args.files, args.data, args.queries, args.workers,
+                                   args.existing)))
         return
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="zhengce-scale-"))
@@ -333,6 +385,11 @@ def main() -> None:
         db = None
         if store == "sqlite":
             url = f"sqlite:///{data}/scale.db"
+        elif args.existing:
+            if not args.pg_db:
+                print("postgres: skipped (--existing needs --pg-db)")
+                continue
+            url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + args.pg_db
         else:
             import psycopg
             db = f"zhengce_scale_{uuid.uuid4().hex[:8]}"
@@ -346,14 +403,16 @@ def main() -> None:
         try:
             out = subprocess.run([sys.executable, __file__, "--run-store", url, "--files", str(files_dir),
                                   "--data", str(data), "--queries", str(args.queries),
-                                  "--workers", str(args.workers)],
+                                  "--workers", str(args.workers)] + (["--existing"] if args.existing else []),
                                  capture_output=True, text=True, check=False)
             if out.returncode != 0:
                 print(f"{store}: failed\n{out.stderr[-3000:]}")
                 continue
             rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         finally:
-            if db and args.keep_db:
+            if args.existing:
+                pass
+            elif db and args.keep_db:
                 print(f"postgres: kept database {db}")
             elif db:
                 with psycopg.connect(PG_ADMIN_URL, autocommit=True) as c:
@@ -371,17 +430,23 @@ def report(rows: list[dict]) -> None:
     lines = [
         ("documents / provisions", lambda r: f"{r['documents']:,} / {r['provisions']:,}"),
         ("files not ingested", lambda r: f"{r['not_ingested']}"),
-        ("ingest (index included)", lambda r: f"{r['ingest_s']:.1f} s = {r['mb_s']:.2f} MB/s"),
+        ("ingest (index included)", lambda r: "(existing store)" if r.get("existing") else
+                                               f"{r['ingest_s']:.1f} s = {r['mb_s']:.2f} MB/s"),
         ("  ingest worker processes", lambda r: f"{r.get('workers', 0)}"),
-        ("  of which CPU of this process", lambda r: f"{r['ingest_cpu']:.1f} s = {r['mb'] / r['ingest_cpu']:.2f} MB/s"),
+        ("  of which CPU of this process", lambda r: "" if r.get("existing") else
+                                                      f"{r['ingest_cpu']:.1f} s = {r['mb'] / r['ingest_cpu']:.2f} MB/s"),
         ("peak RSS (goal <= 2048 MB)", lambda r: f"{r['rss_mb']:.0f} MB"),
         ("  RSS after ingest / search / end", lambda r: f"{r['rss']['after_ingest']:.0f} / {r['rss']['after_search']:.0f}"
                                                         f" / {r['rss']['end']:.0f} MB"),
+        ("  of which own + mapped files", lambda r: " / ".join(r.get("rss_parts", {}).get(k, "?")
+                                                               for k in ("after_ingest", "after_search", "end"))),
         ("store size on disk", lambda r: f"{r['size_mb']:.0f} MB"),
         ("search p50 / p99 (facets, top 10)", lambda r: f"{r['search_p50']:.1f} / {r['search_p99']:.1f} ms"),
         ("  slowest search; mean total hits", lambda r: f"{r['search_max']:.0f} ms; {r['mean_total']:,.0f}"),
         ("  exact provision totals; mean documents", lambda r: f"{r.get('exact_totals', 1):.0%}; "
                                                                 f"{r.get('mean_documents', 0):,.0f}"),
+        ("  two-step top 10 = exhaustive; recall", lambda r: f"{r.get('same_top10', 1):.0%}; "
+                                                              f"{r.get('score_recall', 1):.1%}"),
         ("re-ingest one changed file (<= 2 s)", lambda r: f"{r['reingest_s']:.2f} s, found: {r['change_found']}"),
         ("match one profile, all rules", lambda r: f"{r['match_ms']:.1f} ms ({r['rules']} rules)"),
         ("  first match (reads the rules)", lambda r: f"{r['match_first_ms']:.0f} ms"),

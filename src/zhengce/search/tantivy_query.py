@@ -8,14 +8,22 @@ Counts come from the document-level index (``doc_index``): the same query over o
 document gives the number of matching documents and the facet counts per document, with work in
 the number of documents, not of matching provisions.
 
-Ranking stays exhaustive (~14 ns per matching provision at 10,000 documents, the exact count
-comes with it). Measured and dropped: pruned top-k. tantivy-py collects every search through a
-``MultiCollector``, so block-max WAND never runs (a pure union of plain term queries with
-``count=False`` saves ~20 %, also on random text where the top 10 need 1 % of the matches);
-Fagin's threshold algorithm over per-field lists and MaxScore over the rarest terms both rescore
-candidates by intersecting them with the full query, whose term unions refill 4,096-document
-windows on every seek — as costly as scoring every match (MaxScore: p50 9.3 ms against 7.1 ms
-exhaustive at 10,000 documents). Bounding the ranking needs a collector in Rust.
+Ranking is exhaustive while a query can match at most ``search_exact_limit`` provisions (its
+terms' document frequencies added up): every match is scored, the total is exact. Above it (a
+common word at 100,000 documents matches millions of provisions, ~14 ns each, and tantivy-py
+collects through a ``MultiCollector``, so block-max WAND never prunes) the query is ranked in two
+steps, like a search engine's candidate generation: the document index ranks the matching
+documents (one record each, work in documents), and the provision query runs only within the
+best ``CANDIDATE_DOCUMENTS`` of them. Scores are the same BM25 scores (term statistics are the
+whole index's; the restriction scores 0), the matching documents and facets stay exact, the
+provision total becomes a lower bound (``total_relation == "gte"``) unless every matching
+document was a candidate. ``benchmarks/scale.py`` prints how often the two-step top 10 has the
+exhaustive top 10's scores.
+
+Measured and dropped before: Fagin's threshold algorithm over per-field lists and MaxScore over
+the rarest terms both rescore candidates by intersecting them with the full query, whose term
+unions refill 4,096-document windows on every seek — as costly as scoring every match (MaxScore:
+p50 9.3 ms against 7.1 ms exhaustive at 10,000 documents).
 """
 
 from __future__ import annotations
@@ -26,11 +34,13 @@ import re
 import orjson
 import tantivy
 
+from .. import settings
 from . import facets as facet_decl
 from .segment import Segmenter
 from .snippets import forms_pattern, snippet, term_forms
 from .types import Hit, SearchResult
 
+CANDIDATE_DOCUMENTS = 400  # documents a bounded query ranks provisions in (for a first page)
 CTX_BOOST = 0.3  # document title / 文号
 PATH_BOOST = 0.7  # heading path: what a short list item "(一)…3个月；" is about
 
@@ -129,17 +139,51 @@ def count_documents(doc_searcher, query, facets: bool) -> tuple[int, dict[str, l
     return docs, fac
 
 
+def exact_limit() -> int:
+    return int(settings.get("search_exact_limit") or 0)
+
+
+def match_estimate(searcher, terms: list[str], fields: tuple = PROVISION_FIELDS) -> int:
+    """An upper bound of the provisions the ranked query matches (each term's document frequency
+    per field, added up): one term-dictionary lookup each, no posting list read."""
+    return sum(searcher.doc_freq(name, t) for t in dict.fromkeys(terms) for name, _ in fields)
+
+
+def candidate_documents(doc_searcher, dq, wanted: int) -> tuple[list[str], bool]:
+    """The keys of the ``wanted`` best-ranked documents for the document query, and whether
+    they are all the documents it matches."""
+    res = doc_searcher.search(dq, limit=wanted, count=True)
+    keys = [doc_searcher.doc(addr).get_first("doc_key") for _score, addr in res.hits]
+    return keys, (res.count or 0) <= wanted
+
+
+def within(q: tantivy.Query, schema, keys: list[str]) -> tantivy.Query:
+    """``q`` restricted to the provisions of the documents ``keys``; the restriction scores 0,
+    so a kept provision has the score the exhaustive query gives it."""
+    if not keys:
+        return tantivy.Query.empty_query()
+    only = tantivy.Query.const_score_query(tantivy.Query.term_set_query(schema, "doc_key", keys), 0.0)
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, only)])
+
+
 def tantivy_search(index: tantivy.Index, docs: tantivy.Index, seg: Segmenter, query: str, filters: dict,
                    page: int, per_page: int, facets: bool = True) -> SearchResult:
-    """One page of ranked hits with the exact provision total (provision index), the matching
-    documents and facet counts per document (document index, its own schema's clauses)."""
+    """One page of ranked hits with the provision total (provision index; bounded above
+    ``search_exact_limit``, see the module docstring), the matching documents and facet counts
+    per document (document index, its own schema's clauses)."""
     terms = seg.query_terms(query or "")
     searcher = index.searcher()
+    doc_searcher = docs.searcher()
     q = build_query(index, searcher, terms, filters)
+    dq = build_query(index, searcher, terms, filters, DOCUMENT_FIELDS, docs.schema)
+    relation = "eq"
+    if terms and match_estimate(searcher, terms) > exact_limit():
+        keys, every = candidate_documents(doc_searcher, dq, max(CANDIDATE_DOCUMENTS, page * per_page))
+        q = within(q, index.schema, keys)
+        relation = "eq" if every else "gte"
     res = searcher.search(q, limit=per_page, count=True, offset=(page - 1) * per_page)
     pat = forms_pattern(term_forms(seg, terms))
     hits = [hit_from_stored(searcher.doc(addr).to_dict(), score, pat) for score, addr in res.hits]
-    dq = build_query(index, searcher, terms, filters, DOCUMENT_FIELDS, docs.schema)
-    n_docs, fac = count_documents(docs.searcher(), dq, facets)
+    n_docs, fac = count_documents(doc_searcher, dq, facets)
     return SearchResult(query=query, terms=terms, total=res.count or 0, page=page, per_page=per_page,
-                        hits=hits, facets=fac, backend="tantivy", documents=n_docs)
+                        hits=hits, facets=fac, backend="tantivy", documents=n_docs, total_relation=relation)
