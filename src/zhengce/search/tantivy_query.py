@@ -14,10 +14,10 @@ common word at 100,000 documents matches millions of provisions, ~14 ns each, an
 collects through a ``MultiCollector``, so block-max WAND never prunes) the query is ranked in two
 steps, like a search engine's candidate generation: the document index ranks the matching
 documents (one record each, work in documents) by the weight of the query terms each contains,
-and the provision query runs only within the best ``CANDIDATE_DOCUMENTS`` of them. Scores are the same BM25 scores (term statistics are the
-whole index's; the restriction scores 0), the matching documents and facets stay exact, the
-provision total becomes a lower bound (``total_relation == "gte"``) unless every matching
-document was a candidate. ``benchmarks/scale.py`` prints how often the two-step top 10 has the
+and the provision query runs only within the best ``CANDIDATE_DOCUMENTS`` of them. Scores are
+the same BM25 scores (term statistics are the whole index's; the restriction scores 0), the
+matching documents and facets stay exact, the provision total becomes a lower bound
+(``total_relation == "gte"``) unless every matching document was a candidate. ``benchmarks/scale.py`` prints how often the two-step top 10 has the
 exhaustive top 10's scores.
 
 Measured and dropped before: Fagin's threshold algorithm over per-field lists and MaxScore over
@@ -41,7 +41,7 @@ from .segment import Segmenter
 from .snippets import forms_pattern, snippet, term_forms
 from .types import Hit, SearchResult
 
-CANDIDATE_DOCUMENTS = 800  # documents a bounded query ranks provisions in (for a first page)
+CANDIDATE_DOCUMENTS = 800  # documents a bounded query ranks in, per this many provisions paged
 CTX_BOOST = 0.3  # document title / 文号
 PATH_BOOST = 0.7  # heading path: what a short list item "(一)…3个月；" is about
 
