@@ -171,9 +171,11 @@ class Matcher:
             flat = np.insert(flat, table.bounds[empty], -1)
         key_of = np.array([*templates.key_of, n_keys], dtype=np.int32)
         self.flat = key_of[flat] if len(flat) else np.zeros(0, np.int32)
-        self.starts = table.bounds[:-1] + np.searchsorted(empty, np.arange(n))
+        # int32 where it fits: these two arrays are the matcher's only memory per rule besides the table's
+        small = np.int32 if len(self.flat) < 2**31 else np.int64
+        self.starts = (table.bounds[:-1] + np.searchsorted(empty, np.arange(n))).astype(small)
         # rules by amount, largest first, ties in table order: a match then sorts by verdict only
-        self.by_amount = np.argsort(-np.nan_to_num(table.amount, nan=0.0), kind="stable")
+        self.by_amount = np.argsort(-np.nan_to_num(table.amount, nan=0.0), kind="stable").astype(small)
 
     def __len__(self) -> int:
         return len(self.table)

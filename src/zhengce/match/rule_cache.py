@@ -23,13 +23,13 @@ import numpy as np
 from ..store import benefits as store_benefits
 from ..store import documents as store_docs
 from .engine import Matcher
-from .table import Pool, Record, RuleTable, Templates, concat, record_from_dict
+from .table import Pool, RuleTable, TableBuilder, Templates, concat, record_from_dict
 
 FULL_READ_SHARE = 0.25  # more changed sources than this share of the cached ones: read everything
 
 
 class RuleCache:
-    """One library's rules: the extracted ones per document, the list in force and its matcher."""
+    """One library's rules: the extracted ones by document, the list in force and its matcher."""
 
     def __init__(self) -> None:
         self.gen = -1  # the store generation the extracted rules reflect (-1: nothing read)
@@ -39,7 +39,7 @@ class RuleCache:
         self.extracted = RuleTable.empty()  # every extracted rule, by (doc_key, id) in code points
         self.doc_keys: list[str] = []  # documents with rules, sorted; their rows follow each other
         self.doc_counts = np.zeros(0, np.int64)  # rules per document of ``doc_keys``
-        self.by_source: dict[str, tuple[str, ...]] = {}  # source path -> its documents with rules
+        self.doc_sources: list[str] = []  # the source path of each document of ``doc_keys``
         self.in_force = RuleTable.empty()
         self.matcher: Matcher | None = None
         self.lock = threading.Lock()
@@ -51,65 +51,74 @@ class RuleCache:
             self._read_all(conn)
         elif gen > self.gen:
             top, changed = store_docs.changes_since(conn, self.gen)
-            if len(changed) > FULL_READ_SHARE * max(len(self.by_source), 1000):
+            if len(changed) > FULL_READ_SHARE * max(len(self.doc_keys), 1000):
                 self._read_all(conn)
             else:
-                self._replace(changed, self._read(conn, sorted(changed)))
+                self._replace(set(changed), *self._read(conn, sorted(changed)))
                 self.gen = top
         self.in_force = in_force(self, store_benefits.latest_overrides(conn))
         self.matcher = Matcher(self.in_force, self.templates)
         self.state = state
         return self.matcher
 
-    def _read(self, conn, source_paths: list[str] | None) -> dict[str, dict[str, list[Record]]]:
-        """{source: {doc_key: rows in id order}} read from the store, one rule at a time."""
-        out: dict[str, dict[str, list]] = {}
-        for sp, dk, _rid, data in store_benefits.extracted_rows(conn, source_paths):
-            out.setdefault(sp, {}).setdefault(dk, []).append(
-                record_from_dict(data, self.templates, self.heads, self.docs))
-        for by_doc in out.values():
-            for rows in by_doc.values():
-                rows.sort(key=lambda r: r[0])
-        return out
+    def _read(self, conn, source_paths: list[str] | None) -> tuple[RuleTable, list[str], list[int], list[str]]:
+        """The extracted rules of ``source_paths`` (None: all) as one table in (doc_key, id)
+        order, with its documents, their row counts and sources — streamed from the store one
+        rule at a time."""
+        b = TableBuilder()
+        keys: list[str] = []
+        counts: list[int] = []
+        sources: list[str] = []
+        for sp, _dk, _rid, data in store_benefits.extracted_rows(conn, source_paths):
+            rec = record_from_dict(data, self.templates, self.heads, self.docs)
+            dk = rec[3][0]  # the pooled document key: one string per document
+            if not keys or keys[-1] != dk:
+                keys.append(dk)
+                counts.append(0)
+                sources.append(sp)
+            counts[-1] += 1
+            b.add(rec)
+        return b.table(), keys, counts, sources
 
     def _read_all(self, conn) -> None:
         self.gen = store_docs.generation(conn)
         self.templates, self.heads, self.docs = Templates(), Pool(), Pool()  # nothing stale kept
-        fresh = self._read(conn, None)
-        by_doc = {dk: rows for docs in fresh.values() for dk, rows in docs.items()}
-        self.doc_keys = sorted(by_doc)
-        self.doc_counts = np.array([len(by_doc[k]) for k in self.doc_keys], dtype=np.int64)
-        self.extracted = RuleTable.build(r for k in self.doc_keys for r in by_doc[k])
-        self.by_source = {sp: tuple(docs) for sp, docs in fresh.items()}
+        self.extracted, self.doc_keys, counts, self.doc_sources = self._read(conn, None)
+        self.doc_counts = np.array(counts, dtype=np.int64)
 
-    def _replace(self, changed: dict, fresh: dict[str, dict[str, list[Record]]]) -> None:
+    def _replace(self, changed: set[str], fresh: RuleTable, new_keys: list[str], new_counts: list[int],
+                 new_sources: list[str]) -> None:
         """Drop the rows the changed sources' documents held, put in what they hold now: the
         unchanged documents' rows are copied over in runs, so the cost is one pass of memory
-        copies plus the changed documents' own rows."""
-        gone = {dk for sp in changed for dk in self.by_source.pop(sp, ())}
-        new = {dk: rows for docs in fresh.values() for dk, rows in docs.items()}
-        for sp, docs in fresh.items():
-            self.by_source[sp] = tuple(docs)
+        copies and one over the document list, plus the changed documents' own rows."""
+        gone = {dk for dk, sp in zip(self.doc_keys, self.doc_sources, strict=True) if sp in changed}
+        new_starts = np.concatenate([[0], np.cumsum(new_counts, dtype=np.int64)]).tolist()
+        new = {dk: i for i, dk in enumerate(new_keys)}
         starts = np.concatenate([[0], np.cumsum(self.doc_counts)]).astype(np.int64)
         parts: list[RuleTable] = []
         keys: list[str] = []
+        sources: list[str] = []
         counts: list[np.ndarray] = []
         prev = 0  # the first old document not yet copied
-        for dk in sorted(gone | set(new)):
+
+        def keep(a: int, b: int) -> None:
+            parts.append(self.extracted.slice(int(starts[a]), int(starts[b])))
+            keys.extend(self.doc_keys[a:b])
+            sources.extend(self.doc_sources[a:b])
+            counts.append(self.doc_counts[a:b])
+
+        for dk in sorted(gone | new.keys()):
             i = bisect.bisect_left(self.doc_keys, dk, lo=prev)
-            parts.append(self.extracted.slice(int(starts[prev]), int(starts[i])))
-            keys.extend(self.doc_keys[prev:i])
-            counts.append(self.doc_counts[prev:i])
+            keep(prev, i)
             prev = i + 1 if i < len(self.doc_keys) and self.doc_keys[i] == dk else i
             if dk in new:
-                parts.append(RuleTable.build(new[dk]))
+                k = new[dk]
+                parts.append(fresh.slice(new_starts[k], new_starts[k + 1]))
                 keys.append(dk)
-                counts.append(np.array([len(new[dk])], dtype=np.int64))
-        n = len(self.doc_keys)
-        parts.append(self.extracted.slice(int(starts[prev]), int(starts[n])))
-        keys.extend(self.doc_keys[prev:])
-        counts.append(self.doc_counts[prev:])
-        self.extracted, self.doc_keys = concat(parts), keys
+                sources.append(new_sources[k])
+                counts.append(np.array([new_counts[k]], dtype=np.int64))
+        keep(prev, len(self.doc_keys))
+        self.extracted, self.doc_keys, self.doc_sources = concat(parts), keys, sources
         self.doc_counts = np.concatenate(counts).astype(np.int64)
 
 

@@ -15,6 +15,7 @@ re-ingested document's rows into the library's table, and corrections replace si
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -109,11 +110,71 @@ def record_from_rule(r: BenefitRule, templates: Templates, heads: Pool, docs: Po
     return r.id, (None if r.cid == r.id.rpartition("#")[0] else r.cid), head, doc, conds
 
 
+class Strings:
+    """Many short strings as one UTF-8 buffer and their end offsets.
+
+    A rule id as a Python string costs ~75 bytes of header plus 2 bytes per CJK character
+    (~140 bytes; 380,000 of them ~53 MB); here it is its UTF-8 bytes and one 8-byte offset.
+    """
+
+    __slots__ = ("data", "ends")
+
+    def __init__(self, data: bytes, ends: np.ndarray) -> None:
+        self.data, self.ends = data, ends
+
+    @classmethod
+    def of(cls, strings: Iterable[str]) -> Strings:
+        data, ends = bytearray(), array("q")
+        for x in strings:
+            data += x.encode()
+            ends.append(len(data))
+        return cls(bytes(data), np.frombuffer(ends, dtype=np.int64).copy() if ends else np.zeros(0, np.int64))
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, j: int) -> str:
+        if j < 0:
+            j += len(self.ends)
+        hi = int(self.ends[j])
+        return self.data[int(self.ends[j - 1]) if j else 0:hi].decode()
+
+    def __iter__(self) -> Iterator[str]:
+        lo = 0
+        for hi in self.ends.tolist():
+            yield self.data[lo:hi].decode()
+            lo = hi
+
+    def slice(self, a: int, b: int) -> Strings:
+        lo = int(self.ends[a - 1]) if a else 0
+        hi = int(self.ends[b - 1]) if b else 0
+        return Strings(self.data[lo:hi], self.ends[a:b] - lo)
+
+    def index(self, s: str) -> int:
+        """The first position holding ``s`` (ValueError when none does): a substring search of
+        the buffer, each hit checked against the offsets."""
+        b, start = s.encode(), 0
+        while (pos := self.data.find(b, start)) >= 0:
+            j = int(np.searchsorted(self.ends, pos, side="right"))
+            if (int(self.ends[j - 1]) if j else 0) == pos and int(self.ends[j]) == pos + len(b):
+                return j
+            start = pos + 1
+        raise ValueError(s)
+
+    @staticmethod
+    def concat(parts: list[Strings]) -> Strings:
+        ends, base = [], 0
+        for p in parts:
+            ends.append(p.ends + base)
+            base += len(p.data)
+        return Strings(b"".join(p.data for p in parts), np.concatenate(ends) if ends else np.zeros(0, np.int64))
+
+
 @dataclass(slots=True)
 class RuleTable:
     """Rules as columns, in the order they are matched and listed."""
 
-    ids: list[str]
+    ids: Strings
     cids: list[str | None]  # None: the id up to its last "#" (a rule id is its provision's cid + "#n")
     heads: list[tuple]  # shared (name, beneficiary, amount_per, amount_max_yuan, confidence, version)
     docs: list[tuple]  # shared (doc_key, doc_title, doc_number)
@@ -126,25 +187,19 @@ class RuleTable:
 
     @classmethod
     def empty(cls) -> RuleTable:
-        return cls([], [], [], [], np.zeros(0), np.zeros(0, np.int32), np.zeros(1, np.int64))
+        return cls(Strings(b"", np.zeros(0, np.int64)), [], [], [], np.zeros(0), np.zeros(0, np.int32),
+                   np.zeros(1, np.int64))
 
     @classmethod
     def build(cls, records: Iterable[Record]) -> RuleTable:
-        ids, cids, heads, docs, amount, conds, bounds = [], [], [], [], [], [], [0]
-        for rid, cid, head, doc, cs in records:
-            ids.append(rid)
-            cids.append(cid)
-            heads.append(head)
-            docs.append(doc)
-            amount.append(np.nan if head[3] is None else float(head[3]))
-            conds.extend(cs)
-            bounds.append(len(conds))
-        return cls(ids, cids, heads, docs, np.array(amount, dtype=np.float64), np.array(conds, dtype=np.int32),
-                   np.array(bounds, dtype=np.int64))
+        b = TableBuilder()
+        for r in records:
+            b.add(r)
+        return b.table()
 
     def slice(self, a: int, b: int) -> RuleTable:
         lo, hi = int(self.bounds[a]), int(self.bounds[b])
-        return RuleTable(self.ids[a:b], self.cids[a:b], self.heads[a:b], self.docs[a:b], self.amount[a:b],
+        return RuleTable(self.ids.slice(a, b), self.cids[a:b], self.heads[a:b], self.docs[a:b], self.amount[a:b],
                          self.conds[lo:hi], self.bounds[a:b + 1] - lo)
 
     def cid(self, j: int) -> str:
@@ -153,6 +208,39 @@ class RuleTable:
 
     def conditions(self, j: int) -> np.ndarray:
         return self.conds[self.bounds[j]:self.bounds[j + 1]]
+
+
+class TableBuilder:
+    """Rows appended one at a time into compact buffers (a full read streams hundreds of
+    thousands of rules: no Python object per rule is held besides the shared tuples)."""
+
+    def __init__(self) -> None:
+        self.ids, self.ends = bytearray(), array("q")
+        self.cids: list[str | None] = []
+        self.heads: list[tuple] = []
+        self.docs: list[tuple] = []
+        self.amount, self.conds, self.bounds = array("d"), array("i"), array("q", [0])
+
+    def __len__(self) -> int:
+        return len(self.cids)
+
+    def add(self, r: Record) -> None:
+        rid, cid, head, doc, cs = r
+        self.ids += rid.encode()
+        self.ends.append(len(self.ids))
+        self.cids.append(cid)
+        self.heads.append(head)
+        self.docs.append(doc)
+        self.amount.append(np.nan if head[3] is None else float(head[3]))
+        self.conds.extend(cs)
+        self.bounds.append(len(self.conds))
+
+    def table(self) -> RuleTable:
+        def arr(a: array, dtype) -> np.ndarray:
+            return np.frombuffer(a, dtype=dtype).copy() if len(a) else np.zeros(0, dtype)
+
+        return RuleTable(Strings(bytes(self.ids), arr(self.ends, np.int64)), self.cids, self.heads, self.docs,
+                         arr(self.amount, np.float64), arr(self.conds, np.int32), arr(self.bounds, np.int64))
 
 
 def concat(parts: list[RuleTable]) -> RuleTable:
@@ -173,15 +261,6 @@ def concat(parts: list[RuleTable]) -> RuleTable:
             out.extend(getattr(p, name))
         return out
 
-    return RuleTable(joined("ids"), joined("cids"), joined("heads"), joined("docs"),
+    return RuleTable(Strings.concat([p.ids for p in parts]), joined("cids"), joined("heads"), joined("docs"),
                      np.concatenate([p.amount for p in parts]), np.concatenate([p.conds for p in parts]),
                      np.concatenate(bounds))
-
-
-def runs(keys: list[str], counts: np.ndarray) -> Iterator[tuple[str, int, int]]:
-    """(doc_key, first row, end row) of every document of a table ordered by document."""
-    ends = np.cumsum(counts).tolist()
-    start = 0
-    for k, end in zip(keys, ends, strict=True):
-        yield k, start, end
-        start = end

@@ -107,16 +107,23 @@ def rules_in_force(extracted: Iterable[tuple[str, BenefitRule]], overrides: dict
 
 def extracted_rows(conn: Connection, source_paths: list[str] | None = None) -> Iterator[tuple[str, str, str, dict]]:
     """(source_path, doc_key, rule id, stored rule) of every extracted rule, or of ``source_paths``'
-    rules, in no particular order — streamed (a server-side cursor on PostgreSQL), so a reader
-    of hundreds of thousands of rules holds one batch of rows at a time."""
+    rules, in (doc_key, id) order of code points (``rules_in_force``'s) — streamed (a server-side
+    cursor on PostgreSQL), so a reader of hundreds of thousands of rules holds one batch of rows
+    at a time and need not sort them. Code-point order is byte order of UTF-8: SQLite's default
+    collation, PostgreSQL's ``"C"``; on SQLite the ``doc_key`` index gives the order."""
     from .documents import documents
+    doc_key, rid = benefit_rules.c.doc_key, benefit_rules.c.id
+    if conn.dialect.name == "postgresql":
+        doc_key, rid = doc_key.collate("C"), rid.collate("C")
     stmt = (select(documents.c.source_path, benefit_rules.c.doc_key, benefit_rules.c.id, benefit_rules.c.data)
-            .join(documents, documents.c.key == benefit_rules.c.doc_key))
-    chunks = [None] if source_paths is None else [source_paths[i:i + 500] for i in range(0, len(source_paths), 500)]
-    for chunk in chunks:
-        q = stmt if chunk is None else stmt.where(documents.c.source_path.in_(chunk))
-        for row in conn.execute(q.execution_options(yield_per=2000)):
-            yield tuple(row)
+            .join(documents, documents.c.key == benefit_rules.c.doc_key).order_by(doc_key, rid))
+    if source_paths is not None and len(source_paths) > 500:  # one query per batch, merged in order
+        parts = [list(extracted_rows(conn, source_paths[i:i + 500])) for i in range(0, len(source_paths), 500)]
+        yield from sorted((r for p in parts for r in p), key=lambda r: (r[1], r[2]))
+        return
+    q = stmt if source_paths is None else stmt.where(documents.c.source_path.in_(source_paths))
+    for row in conn.execute(q.execution_options(yield_per=2000)):
+        yield tuple(row)
 
 
 def rules_by_id(conn: Connection, ids: list[str]) -> dict[str, BenefitRule]:
