@@ -97,3 +97,18 @@ def test_reingest_changes_the_verdict(lib):
     lib.ingest([src], root=lib.tmp)
     again = next(i for i in match_profile(lib, dict(ELDER)).items if i.benefit.id == rid)
     assert again.to_dict() == before.to_dict()
+
+
+def test_summaries_by_id_and_document(lib):
+    """The card page and the provision page read one rule's or one document's summaries."""
+    from zhengce.match import benefit_count, benefit_summary, list_benefits, load_rules
+    every = list_benefits(lib)
+    doc_of = {r.id: r.doc_key for r in load_rules(lib)}
+    assert benefit_count(lib) == len(every)
+    for b in every[::7]:
+        assert benefit_summary(lib, b.id) == b
+        assert [x for x in list_benefits(lib, doc_key=doc_of[b.id]) if x.id == b.id] == [b]
+    # an id that is the start of another (…#1 of …#10) or a part of one names no rule
+    haircut = _haircut(lib)
+    assert benefit_summary(lib, haircut.id[:-1]) is None and benefit_summary(lib, haircut.id[1:]) is None
+    assert sum(len(list_benefits(lib, doc_key=d)) for d in set(doc_of.values())) == len(every)

@@ -43,7 +43,7 @@ from .rule_cache import RuleCache
 from .table import Pool, RuleTable, Templates, record_from_rule
 
 __all__ = ["BatchResult", "BenefitSummary", "Card", "Check", "MatchItem", "MatchItems", "MatchResult", "VERDICTS",
-           "VERDICT_ZH", "benefit_summary", "card", "explain", "explain_rules", "list_benefits", "trace_row",
+           "VERDICT_ZH", "benefit_count", "benefit_summary", "card", "explain", "explain_rules", "list_benefits", "trace_row",
            "load_rules", "match_batch", "matcher", "match_profile", "match_rules", "service_package"]
 
 
@@ -123,9 +123,16 @@ def load_rules(lib) -> list[BenefitRule]:
         return list_rules(conn)
 
 
-def list_benefits(lib, kind: str | None = None) -> list[BenefitSummary]:
+def list_benefits(lib, kind: str | None = None, doc_key: str | None = None) -> list[BenefitSummary]:
+    """Summaries of the rules in force, of one kind of beneficiary and/or one document: a page
+    about one document need not make a summary of every rule of the library."""
     table = matcher(lib).table
-    return [table_summary(table, j) for j in range(len(table)) if kind is None or table.heads[j][1] == kind]
+    return [table_summary(table, j) for j, (head, doc) in enumerate(zip(table.heads, table.docs, strict=True))
+            if (kind is None or head[1] == kind) and (doc_key is None or doc[0] == doc_key)]
+
+
+def benefit_count(lib) -> int:
+    return len(matcher(lib).table)
 
 
 def benefit_summary(lib, rule_id: str) -> BenefitSummary | None:

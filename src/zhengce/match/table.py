@@ -25,6 +25,8 @@ import numpy as np
 from ..extract.benefits.rule import BenefitRule, Condition
 from .engine import condition_key
 
+_SCALARS = (str, int, float, bool)
+
 
 class Templates:
     """Distinct conditions (relative to their document) and, below them, the distinct
@@ -47,10 +49,14 @@ class Templates:
         ``make`` builds the Condition when it is new (default: ``Condition.from_dict(d)``)."""
         cid = d.get("cid", "")
         rel = bool(doc_key) and cid.startswith(doc_key)
-        rest = {k: v for k, v in d.items() if k != "cid"}
-        if rest.get("any_of"):  # the alternatives' own cids are in no trace: they need not split templates
-            rest["any_of"] = [[{k: v for k, v in s.items() if k != "cid"} for s in alt] for alt in rest["any_of"]]
-        key = (rel, cid[len(doc_key):] if rel else cid, repr(rest))
+        v, alts = d.get("value"), d.get("any_of")
+        # what ``Condition.from_dict`` reads, cheaply: the value by type (1, 1.0 and True are equal
+        # keys but are written differently in a label), the alternatives without their own cids
+        # (those are in no trace, so they need not split templates)
+        key = (rel, cid[len(doc_key):] if rel else cid, d.get("field", ""), d["op"], d.get("label", ""),
+               type(v), v if v is None or type(v) in _SCALARS else repr(v),
+               None if alts is None else repr([[{k: x for k, x in s.items() if k != "cid"} for s in alt]
+                                               for alt in alts]))
         tid = self.index.get(key)
         if tid is not None:
             return tid

@@ -36,8 +36,8 @@ def _extra_counts():
     """Counts from the feature services (benefits, tasks); each optional."""
     out = []
     try:
-        from ..match import list_benefits
-        out.append(("benefits", lambda lib: len(list_benefits(lib))))
+        from ..match import benefit_count
+        out.append(("benefits", benefit_count))
     except ImportError:
         pass
     try:
@@ -112,7 +112,7 @@ def _derived(lib: Library, cid: str, doc_key: str) -> dict:
         pass
     try:
         from ..match import list_benefits
-        out["benefits"] = [b for b in list_benefits(lib) if under(b.cid)]
+        out["benefits"] = [b for b in list_benefits(lib, doc_key=doc_key) if under(b.cid)]
     except ImportError:
         pass
     return out
