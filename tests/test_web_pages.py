@@ -144,3 +144,28 @@ def test_a_bounded_total_is_shown_as_a_lower_bound(client_for, monkeypatch):
     html = client.get("/search", params={"q": "营商环境"}).text
     assert f"至少 <b>{body['total']:,}</b> 条条款（未逐一计数）· 共 <b>{exact.documents:,}</b> 篇文件" in html
     assert total_text(search(lib, "营商环境")) == f"≥ {body['total']:,} 条条款 · 共 {exact.documents:,} 篇文件"
+
+
+def test_match_page_lists_not_eligible_up_to_a_bound(client_for, monkeypatch):
+    """The not-eligible list of the match page stops at REJECTED_SHOWN and says how many more
+    there are (xicheng-gazette-2022.txt: 西城区 rules, a person aged 70 of 西城区 without assistance)."""
+    import re
+
+    from zhengce.match import match_profile
+    from zhengce.web import pages
+    lib, client = client_for(CORPUS / "xicheng-gazette-2022.txt")
+    query = "kind=person&age=70&hukou=西城区&residence_district=西城区"
+    rejected = match_profile(lib, {"kind": "person", "age": 70, "hukou": "西城区",
+                                   "residence_district": "西城区"}).counts["not eligible"]
+    assert rejected > 5
+
+    def listed(html: str) -> list[str]:
+        part = html[html.index("不符合条件的政策（"):]
+        return re.findall(r"<li>[^<]*：", part[:part.index("</ul>")])
+
+    html = client.get(f"/match?{query}").text
+    assert f"不符合条件的政策（{rejected} 项）" in html
+    assert len(listed(html)) == rejected and "rejected-more" not in html
+    monkeypatch.setattr(pages, "REJECTED_SHOWN", 5)
+    html = client.get(f"/match?{query}").text
+    assert len(listed(html)) == 5 and f"另有 {rejected - 5} 项未列出" in html

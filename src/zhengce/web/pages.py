@@ -166,6 +166,11 @@ def ask_page(request: Request, lib: Library = Depends(get_library), q: str = Que
     return render(request, "ask.html", title=f"问：{q}" if q else "有问即答", q=q, answer=answer)
 
 
+# Not-eligible items listed on the match page: a library of 100,000 documents has hundreds of
+# thousands of rules, nearly all not eligible for one profile; the count says how many more there are.
+REJECTED_SHOWN = 1000
+
+
 @router.get("/match", response_class=HTMLResponse)
 def match_page(request: Request, lib: Library = Depends(get_library)):
     from ..api.match import _match
@@ -184,7 +189,7 @@ def match_page(request: Request, lib: Library = Depends(get_library)):
     from urllib.parse import urlencode
     return render(request, "match.html", title="我能享受哪些政策", profile=profile,
                   kinds=[(k, VALUE_LABELS[k]) for k in vocab["kind"]["values"]],
-                  fields=form_fields(vocab, profile), result=result, cards=cards,
+                  fields=form_fields(vocab, profile), result=result, cards=cards, rejected_shown=REJECTED_SHOWN,
                   profile_qs=urlencode(items) if submitted else "")
 
 
