@@ -112,3 +112,25 @@ def test_summaries_by_id_and_document(lib):
     haircut = _haircut(lib)
     assert benefit_summary(lib, haircut.id[:-1]) is None and benefit_summary(lib, haircut.id[1:]) is None
     assert sum(len(list_benefits(lib, doc_key=d)) for d in set(doc_of.values())) == len(every)
+
+
+def test_shared_rows_keep_their_values_types(lib):
+    """A rule and its corrected copy differ only in writing the amount 3000 as an integer (as an
+    officer's YAML does): each summary keeps its own (rows are shared between equal values)."""
+    import json
+
+    from zhengce.extract.benefits.rule import BenefitRule
+    from zhengce.match import match_rules
+    rule = next(r for r in sorted(_rules(lib), key=lambda r: r.id) if r.amount.max_yuan)
+    as_float = BenefitRule.from_dict(rule.to_dict())
+    as_float.amount.max_yuan = float(rule.amount.max_yuan)
+    as_int = BenefitRule.from_dict(rule.to_dict() | {"id": rule.id + "0"})
+    as_int.amount.max_yuan = int(rule.amount.max_yuan)
+    out = json.dumps([i.benefit.to_dict() for i in match_rules([as_float, as_int], dict(ELDER)).items])
+    assert f'"amount_max_yuan": {float(rule.amount.max_yuan)}' in out
+    assert f'"amount_max_yuan": {int(rule.amount.max_yuan)},' in out
+
+
+def _rules(lib):
+    from zhengce.match import load_rules
+    return load_rules(lib)

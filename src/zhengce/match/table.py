@@ -87,13 +87,17 @@ Record = tuple[str, str | None, tuple, tuple, list[int]]
 
 
 class Pool:
-    """One shared copy per distinct tuple (rules of copies of a document repeat them)."""
+    """One shared copy per distinct tuple (rules of copies of a document repeat them).
+
+    Keyed with the values' types too: 3000 and 3000.0 are equal keys but print differently in
+    a summary's JSON.
+    """
 
     def __init__(self) -> None:
         self.items: dict[tuple, tuple] = {}
 
     def get(self, t: tuple) -> tuple:
-        return self.items.setdefault(t, t)
+        return self.items.setdefault((t, tuple(map(type, t))), t)
 
 
 def record_from_dict(d: dict, templates: Templates, heads: Pool, docs: Pool) -> Record:
