@@ -215,12 +215,18 @@ def refresh_status(lib, changed: list[str]) -> None:
     write what changed to ``documents.status`` and log their sources so the search index re-reads them."""
     t = store_docs.documents
     with lib.engine.begin() as conn:
-        keys = [r[0] for r in conn.execute(select(t.c.key).where(t.c.source.in_(changed)))]
-        if not keys:
+        rows = conn.execute(select(t.c.key, t.c.title, t.c.short_title, t.c.doc_number)
+                            .where(t.c.source.in_(changed))).all()
+        if not rows:
             return
+        keys = [row.key for row in rows]
         resolver = Resolver(conn)
         r = store_docs.references
-        affected = set(keys)
+        # A changed document's stored status came from its own clauses (``status_now``): only an
+        # act of another document can change it, so only the documents some acting reference may
+        # name are computed again (a bulk ingest of 100,000 files had read every one of them).
+        named = _acted_names(conn)
+        affected = {row.key for row in rows if _may_be_acted_on(row, named)}
         for x in conn.execute(select(r.c.title, r.c.doc_number).where(r.c.doc_key.in_(keys))
                               .where(r.c.relation.in_(ACTS))):
             k = resolver.resolve(x.title, x.doc_number)
@@ -238,6 +244,29 @@ def refresh_status(lib, changed: list[str]) -> None:
         for sp in sorted(touched):
             sha = store_docs.source_sha(conn, sp)
             conn.execute(store_docs.source_log.insert().values(source=sp, sha256=sha))
+
+
+def _acted_names(conn: Connection) -> tuple[set[str], set[str], set[str]]:
+    """The number keys, 文号 and title keys that the library's acting references (repeals,
+    replaces, amends) name: few in any library, read once per refresh."""
+    r = store_docs.references
+    nks: set[str] = set()
+    numbers: set[str] = set()
+    titles: set[str] = set()
+    for x in conn.execute(select(r.c.number_key, r.c.doc_number, r.c.title_key)
+                          .where(or_(r.c.relation.in_(ACTS), r.c.repeal.is_(True)))):
+        for value, into in ((x.number_key, nks), (x.doc_number, numbers), (x.title_key, titles)):
+            if value:
+                into.add(value)
+    return nks, numbers, titles
+
+
+def _may_be_acted_on(row, named: tuple[set[str], set[str], set[str]]) -> bool:
+    """Whether an acting reference may name this document (``_incoming_rows``' conditions)."""
+    nks, numbers, titles = named
+    if number_key(row.doc_number) and (number_key(row.doc_number) in nks or row.doc_number in numbers):
+        return True
+    return any(k in titles for k in (title_key(row.title), title_key(row.short_title)) if k)
 
 
 def neighbourhood(conn: Connection, doc: Document, *, limit: int = 40) -> dict:
