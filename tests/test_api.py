@@ -190,6 +190,25 @@ def test_match_profile_gives_verdicts_with_reasons(client):
     assert n_here >= n_there
 
 
+def test_match_and_benefit_lists_are_paged(client):
+    # xicheng-gazette-2022.txt: a profile checked against every rule of the bundled gazettes
+    profile = {"kind": "person", "age": 70, "hukou": "西城区"}
+    whole = client.post("/api/match", json={"profile": profile}).json()
+    n = len(whole["items"])
+    assert n > 10 and whole["next_offset"] is None and sum(whole["counts"].values()) == n
+    first = client.post("/api/match?limit=7", json={"profile": profile}).json()
+    second = client.post(f"/api/match?limit=7&offset={first['next_offset']}", json={"profile": profile}).json()
+    assert [i["benefit"]["id"] for i in first["items"] + second["items"]] == \
+        [i["benefit"]["id"] for i in whole["items"][:14]]
+    assert first["next_offset"] == 7 and first["counts"] == whole["counts"]
+    last = client.post(f"/api/match?limit=7&offset={n - 3}", json={"profile": profile}).json()
+    assert len(last["items"]) == 3 and last["next_offset"] is None
+    assert_error(client.post("/api/match?limit=0", json={"profile": profile}), 422)
+    benefits = client.get("/api/benefits").json()
+    page = client.get("/api/benefits?limit=5&offset=5").json()
+    assert page["total"] == benefits["total"] and page["benefits"] == benefits["benefits"][5:10]
+
+
 def test_benefit_card_round_trip(client):
     benefits = client.get("/api/benefits").json()["benefits"]
     assert benefits

@@ -12,6 +12,8 @@ from .deps import ServiceUnavailable, get_library
 from .serialize import plain
 
 router = APIRouter(prefix="/api", tags=["政策匹配 match"])
+# Lists are paged: a library of 100,000 documents holds ~380,000 rules (hundreds of MB as JSON).
+PAGE, MAX_PAGE = 1000, 10000
 
 
 def _match():
@@ -25,9 +27,14 @@ def _match():
 @router.get("/benefits", summary="惠企惠民政策（规则单元）列表")
 def benefits(lib: Library = Depends(get_library),
              kind: str | None = Query(None, pattern="^(person|enterprise|organization)$",
-                                      description="受益主体：person / enterprise / organization")) -> dict:
+                                      description="受益主体：person / enterprise / organization"),
+             limit: int = Query(PAGE, ge=1, le=MAX_PAGE, description="本页最多返回的规则数"),
+             offset: int = Query(0, ge=0, description="从第几条开始（上一页的 next_offset）")) -> dict:
     items = _match().list_benefits(lib, kind)
-    return {"ok": True, "total": len(items), "benefits": [b.to_dict() for b in items]}
+    page = items[offset:offset + limit]
+    end = offset + len(page)
+    return {"ok": True, "total": len(items), "offset": offset, "next_offset": end if end < len(items) else None,
+            "benefits": [b.to_dict() for b in page]}
 
 
 @router.get("/cards/{rule_id:path}", summary="政策卡片：谁能享受 / 享受什么 / 标准 / 怎么申请 / 受理部门 / 政策依据")
@@ -47,11 +54,13 @@ def match_profile(
     profile: dict[str, Any] = Body(..., embed=True, examples=[{
         "kind": "enterprise", "district": "西城区", "size": "small", "certifications": ["高新技术企业"]}]),
     include_not_eligible: bool = Query(True, description="是否返回不符合条件的政策"),
+    limit: int = Query(PAGE, ge=1, le=MAX_PAGE, description="本页最多返回的政策项数（counts 总是统计全部）"),
+    offset: int = Query(0, ge=0, description="从排序后的第几项开始（上一页的 next_offset）"),
 ) -> dict:
     if not isinstance(profile, dict):
         raise InvalidInput("profile 必须是 JSON 对象", field="profile")
     result = _match().match_profile(lib, profile)
-    out = result.to_dict(include_not_eligible)
+    out = result.to_dict(include_not_eligible, offset=offset, limit=limit)
     return {"ok": True} | plain(out)
 
 
