@@ -192,6 +192,33 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class PeakParts:
+    """The peaks of this process's own memory (``RssAnon``) and of its mapped file pages
+    (``RssFile``: the memory-mapped search index, pages the kernel may drop) apart, sampled
+    every ``every`` seconds by a thread: ``ru_maxrss`` gives only their sum's peak."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        import threading
+        self.anon = self.file = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _run(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.sample()
+
+    def sample(self) -> None:
+        self.anon = max(self.anon, rss_mb("RssAnon"))
+        self.file = max(self.file, rss_mb("RssFile"))
+
+    def stop(self) -> str:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+        return f"{self.anon:.0f}+{self.file:.0f}"
+
+
 def queries(n: int, seed: int = 7) -> list[tuple[str, dict]]:
     from zhengce.search.segment import STOPWORDS, Segmenter
     seg = Segmenter()
@@ -256,6 +283,7 @@ def run_store(url: str, files_dir: Path, data_dir: Path, n_queries: int, workers
     from zhengce.search import search
 
     lib = Library(url=url, data_dir=data_dir)
+    peaks = PeakParts()
     rss: dict[str, float] = {"start": rss_mb()}
     n_files, n_bytes, bad = 0, 0, 0
 
@@ -279,7 +307,8 @@ def run_store(url: str, files_dir: Path, data_dir: Path, n_queries: int, workers
         del results
     ingest_s, ingest_cpu = time.perf_counter() - t0, time.process_time() - c0
     rss["ingest_peak"], rss["after_ingest"] = peak_mb(), rss_mb()
-    parts = {"after_ingest": rss_parts()}
+    peaks.sample()
+    parts = {"after_ingest": rss_parts(), "ingest_peaks": f"{peaks.anon:.0f}+{peaks.file:.0f}"}
     mb = n_bytes / 1e6
     counts = lib.counts()
     if lib.engine.dialect.name == "postgresql":
@@ -334,6 +363,7 @@ def run_store(url: str, files_dir: Path, data_dir: Path, n_queries: int, workers
     match_after_ms = (time.perf_counter() - t) * 1000
     rss["end"] = rss_mb()
     parts["end"] = rss_parts()
+    parts["peaks"] = peaks.stop()
     lib.engine.dispose()
     return {"store": lib.engine.dialect.name, "files": n_files, "mb": mb, "documents": counts["documents"],
             "provisions": counts["provisions"], "not_ingested": bad, "ingest_s": ingest_s,
@@ -440,6 +470,8 @@ def report(rows: list[dict]) -> None:
                                                         f" / {r['rss']['end']:.0f} MB"),
         ("  of which own + mapped files", lambda r: " / ".join(r.get("rss_parts", {}).get(k, "?")
                                                                for k in ("after_ingest", "after_search", "end"))),
+        ("  peak own / mapped: ingest; whole run", lambda r: "; ".join(
+            r.get("rss_parts", {}).get(k, "?").replace("+", " / ") for k in ("ingest_peaks", "peaks")) + " MB"),
         ("store size on disk", lambda r: f"{r['size_mb']:.0f} MB"),
         ("search p50 / p99 (facets, top 10)", lambda r: f"{r['search_p50']:.1f} / {r['search_p99']:.1f} ms"),
         ("  slowest search; mean total hits", lambda r: f"{r['search_max']:.0f} ms; {r['mean_total']:,.0f}"),
