@@ -15,6 +15,7 @@ from ..store import graph as store_graph
 from ..validity import Act, Validity, find_clauses, validity
 
 ACTS = ("repeals", "replaces", "amends")
+CHUNK = 500  # keys per IN (...) list: well below SQLite's and PostgreSQL's parameter limits
 # An "amends" counts for 时效性 only when the acting document is itself an amendment
 # (govcn content_5351177.htm: "国务院关于修改〈…条例〉的决定"), not a plan saying it will "推动修订《…》"
 # (beijing-business-environment-plan-2021.txt:388).
@@ -159,27 +160,35 @@ def incoming(conn: Connection, doc: Document, resolver: Resolver | None = None) 
     return list(by_doc.values())
 
 
-def _start_of(conn: Connection, key: str, signed: dt.date | None) -> dt.date | None:
-    c = store_graph.clauses_of(conn, [key]).get(key)
-    return (c or {}).get("start") or signed
-
-
 def acts_on(conn: Connection, doc: Document) -> list[Act]:
-    """Repeals, replacements and amendments of ``doc`` by other library documents."""
-    out = []
-    docs = store_docs.documents
+    """Repeals, replacements and amendments of ``doc`` by other library documents.
+
+    The acting documents and their clauses are read in one query each, not one per act: a
+    document many others repeal (a library of yearly editions, or of copies) has thousands.
+    """
+    rows = []
     for x in _incoming_rows(conn, doc, acts_only=True):
         rel = x.get("relation") or ("repeals" if x.get("repeal") else None)
-        if rel not in ACTS or x.get("self_ref"):
-            continue
-        row = conn.execute(select(docs.c.key, docs.c.title, docs.c.short_title, docs.c.doc_number, docs.c.date)
-                           .where(docs.c.key == x["doc_key"])).first()
+        if rel in ACTS and not x.get("self_ref"):
+            rows.append((rel, x))
+    keys = sorted({x["doc_key"] for _rel, x in rows})
+    docs = store_docs.documents
+    actors, clauses = {}, {}
+    for i in range(0, len(keys), CHUNK):
+        chunk = keys[i:i + CHUNK]
+        actors.update((r.key, r) for r in conn.execute(
+            select(docs.c.key, docs.c.title, docs.c.short_title, docs.c.doc_number, docs.c.date)
+            .where(docs.c.key.in_(chunk))))
+        clauses.update(store_graph.clauses_of(conn, chunk))
+    out = []
+    for rel, x in rows:
+        row = actors.get(x["doc_key"])
         if row is None:
             continue
         if rel == "amends" and not AMENDING_TITLE.search(f"{row.title}{row.short_title or ''}"):
             continue
-        out.append(Act(rel, row.key, row.doc_number, row.title, _start_of(conn, row.key, row.date),
-                       cid=x["cid"], quote=x.get("context")))
+        start = (clauses.get(row.key) or {}).get("start") or row.date
+        out.append(Act(rel, row.key, row.doc_number, row.title, start, cid=x["cid"], quote=x.get("context")))
     return out
 
 
@@ -225,8 +234,7 @@ def refresh_status(lib, changed: list[str]) -> None:
         # A changed document's stored status came from its own clauses (``status_now``): only an
         # act of another document can change it, so only the documents some acting reference may
         # name are computed again (a bulk ingest of 100,000 files had read every one of them).
-        named = _acted_names(conn)
-        affected = {row.key for row in rows if _may_be_acted_on(row, named)}
+        affected = _acted_on(conn, rows)
         for x in conn.execute(select(r.c.title, r.c.doc_number).where(r.c.doc_key.in_(keys))
                               .where(r.c.relation.in_(ACTS))):
             k = resolver.resolve(x.title, x.doc_number)
@@ -246,27 +254,30 @@ def refresh_status(lib, changed: list[str]) -> None:
             conn.execute(store_docs.source_log.insert().values(source=sp, sha256=sha))
 
 
-def _acted_names(conn: Connection) -> tuple[set[str], set[str], set[str]]:
-    """The number keys, 文号 and title keys that the library's acting references (repeals,
-    replaces, amends) name: few in any library, read once per refresh."""
+def _acted_on(conn: Connection, rows: list) -> set[str]:
+    """The keys of the documents among ``rows`` (key, title, short title, 文号) that an acting
+    reference (repeals, replaces, amends) may name — ``_incoming_rows``' conditions, asked for
+    ``CHUNK`` documents at a time through the indexed name columns."""
     r = store_docs.references
-    nks: set[str] = set()
-    numbers: set[str] = set()
-    titles: set[str] = set()
-    for x in conn.execute(select(r.c.number_key, r.c.doc_number, r.c.title_key)
-                          .where(or_(r.c.relation.in_(ACTS), r.c.repeal.is_(True)))):
-        for value, into in ((x.number_key, nks), (x.doc_number, numbers), (x.title_key, titles)):
-            if value:
-                into.add(value)
-    return nks, numbers, titles
-
-
-def _may_be_acted_on(row, named: tuple[set[str], set[str], set[str]]) -> bool:
-    """Whether an acting reference may name this document (``_incoming_rows``' conditions)."""
-    nks, numbers, titles = named
-    if number_key(row.doc_number) and (number_key(row.doc_number) in nks or row.doc_number in numbers):
-        return True
-    return any(k in titles for k in (title_key(row.title), title_key(row.short_title)) if k)
+    out: set[str] = set()
+    for i in range(0, len(rows), CHUNK):
+        chunk = rows[i:i + CHUNK]
+        by_number: dict[str, list[str]] = {}
+        by_title: dict[str, list[str]] = {}
+        for row in chunk:
+            if number_key(row.doc_number):
+                by_number.setdefault(number_key(row.doc_number), []).append(row.key)
+                by_number.setdefault(row.doc_number, []).append(row.key)
+            for k in {title_key(row.title), title_key(row.short_title)} - {None, ""}:
+                by_title.setdefault(k, []).append(row.key)
+        conds = [r.c.number_key.in_(list(by_number)), r.c.doc_number.in_(list(by_number)),
+                 r.c.title_key.in_(list(by_title))]
+        stmt = (select(r.c.number_key, r.c.doc_number, r.c.title_key).where(or_(*conds))
+                .where(or_(r.c.relation.in_(ACTS), r.c.repeal.is_(True))))
+        for x in conn.execute(stmt):
+            for name, index in ((x.number_key, by_number), (x.doc_number, by_number), (x.title_key, by_title)):
+                out.update(index.get(name) or ())
+    return out
 
 
 def neighbourhood(conn: Connection, doc: Document, *, limit: int = 40) -> dict:
