@@ -40,7 +40,7 @@ SETTINGS: list[Setting] = [
             "Processes that read, parse and extract the next files while an ingest writes the current one "
             "(zhengce ingest --workers); 0 does all in one process. Files are still written in order, one "
             "transaction each."),
-    Setting("search_exact_limit", "ZHENGCE_SEARCH_EXACT_LIMIT", "1000000",
+    Setting("search_exact_limit", "ZHENGCE_SEARCH_EXACT_LIMIT", "300000",
             "Embedded search: above this many possibly matching provisions (the query terms' document "
             "frequencies added up) a query is ranked within its best-matching documents only, and the "
             "provision total becomes a lower bound (total_relation gte); documents and facets stay exact."),
