@@ -148,6 +148,13 @@ def test_batch_registry_and_versioned_corrections(library, tmp_path):
     assert matcher(library) is not corrected  # … and the store generation
     again = next(b for b in list_benefits(library) if b.id == bed.id)
     assert again.amount_max_yuan == 3500 and again.version == 1
+    # the home page's count (two queries, no matcher) follows corrections and added rules
+    from zhengce.match import benefit_count
+    assert benefit_count(library) == len(load_rules(library))
+    added = dict(next(r for r in data["rules"] if r["id"] == bed.id), id=bed.id + "/officer-added")
+    path.write_text(yaml.safe_dump({"rules": [added]}, allow_unicode=True), encoding="utf-8")
+    assert import_rules(library, path)["changed"] == 1
+    assert benefit_count(library) == len(load_rules(library)) == len(rules) + 1
 
 
 def test_import_rejects_unknown_field(library, tmp_path):

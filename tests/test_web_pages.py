@@ -169,3 +169,45 @@ def test_match_page_lists_not_eligible_up_to_a_bound(client_for, monkeypatch):
     monkeypatch.setattr(pages, "REJECTED_SHOWN", 5)
     html = client.get(f"/match?{query}").text
     assert len(listed(html)) == 5 and f"另有 {rejected - 5} 项未列出" in html
+
+
+
+@pytest.fixture
+def gazettes(client_for):
+    return client_for(*sorted(CORPUS.glob("*.txt")))  # data/gazettes: 47 documents
+
+
+def test_home_counts_and_latest_come_from_queries(gazettes):
+    import datetime as dt
+
+    from zhengce.track import summary
+    library, client = gazettes
+    html = client.get("/").text
+    # the figure the home page shows is the number of tasks the dashboard counts
+    assert f"<b>{summary(library).total}</b> 项任务" in html
+    newest = sorted(library.documents(), key=lambda d: (d.date or dt.date.min, d.key), reverse=True)[:10]
+    shown = [d.key for d in library.documents() if f'href="/documents/{quote(d.key, safe="")}"' in html]
+    assert sorted(shown) == sorted(d.key for d in newest)
+    positions = [html.index(f'href="/documents/{quote(d.key, safe="")}"') for d in newest]
+    assert positions == sorted(positions)  # newest first, as before
+
+
+def test_document_list_is_paged(gazettes, monkeypatch):
+    from zhengce.web import pages
+    library, client = gazettes
+    monkeypatch.setattr(pages, "DOCS_PAGE", 10)
+    every = [d.key for d in library.documents()]
+    assert len(every) > 20
+    seen, page = [], 1
+    while True:
+        html = client.get(f"/documents?page={page}").text
+        seen += [k for k in every if f'href="/documents/{quote(k, safe="")}"' in html]
+        if "下一页" not in html:
+            break
+        assert f"第 {page} 页" in html
+        page += 1
+    assert seen == every and page == -(-len(every) // 10)  # in list order, each once
+    assert f"共 {len(every)} 篇" in client.get("/documents").text
+    monkeypatch.setattr(pages, "DOCS_PAGE", 2)
+    assert len(library.documents(doc_type="通知")) > 2  # a filter keeps its value in the pager's links
+    assert "doc_type=%E9%80%9A%E7%9F%A5&amp;page=2" in client.get("/documents?doc_type=通知").text

@@ -32,6 +32,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    case,
     delete,
     func,
     or_,
@@ -287,11 +288,27 @@ def list_documents(conn: Connection, *, source: str | None = None, issuer: str |
         stmt = stmt.where(documents.c.date <= until)
     if query:
         stmt = stmt.where(documents.c.title.contains(query))
-    rows = list(conn.execute(stmt))
-    docs = [_doc(r) for r in rows]
+    if not issuer and limit:  # no filter left for Python: the page is cut in SQL
+        stmt = stmt.limit(limit).offset(offset)
+        return [_doc(r) for r in conn.execute(stmt)]
+    docs = [_doc(r) for r in conn.execute(stmt)]
     if issuer:
         docs = [d for d in docs if any(issuer in i for i in (d.issuers or []))]
     return docs[offset: offset + limit if limit else None]
+
+
+def latest_documents(conn: Connection, n: int) -> list[Document]:
+    """The ``n`` documents signed last (undated ones after every dated one; ties by key, both
+    descending), one query: a home page at 100,000 documents must not read them all."""
+    key = documents.c.key.collate("C") if conn.dialect.name == "postgresql" else documents.c.key
+    stmt = (select(documents).order_by(case((documents.c.date.is_(None), 1), else_=0),
+                                       documents.c.date.desc(), key.desc()).limit(n))
+    return [_doc(r) for r in conn.execute(stmt)]
+
+
+def doc_types(conn: Connection) -> list[str]:
+    """The distinct 文种 of the library, sorted."""
+    return sorted(t for (t,) in conn.execute(select(documents.c.doc_type).distinct()) if t)
 
 
 def get_document(conn: Connection, key: str, *, with_provisions: bool = True) -> Document | None:

@@ -17,6 +17,7 @@ from .service import (
     list_tasks,
     may_update,
     summary,
+    task_count,
     task_history,
     today,
     update_task,
@@ -37,5 +38,5 @@ __all__ = [
     "COLUMNS", "DUE_SOON_DAYS", "OVERDUE", "STATUSES", "Account", "AgencyView", "NewAccount", "Report",
     "Summary", "TaskEvent", "TaskView", "agencies", "audit_log", "authenticate", "build_report",
     "create_account", "export_tasks", "get_task", "make_report", "write_report",
-    "list_accounts", "list_tasks", "may_update", "summary", "task_history", "today", "update_task",
+    "list_accounts", "list_tasks", "may_update", "summary", "task_count", "task_history", "today", "update_task",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -14,12 +15,13 @@ from ..library import Library
 from .render import render
 
 router = APIRouter(include_in_schema=False)
+DOCS_PAGE = 200  # documents per page of the list (a library holds up to hundreds of thousands)
 
 
 def _latest(lib: Library, n: int = 10) -> list[dict]:
-    docs = lib.documents()
-    docs.sort(key=lambda d: (d.date or dt.date.min, d.key), reverse=True)
-    return [doc_summary(d) for d in docs[:n]]
+    from ..store import documents as store_docs
+    with lib.engine.connect() as conn:
+        return [doc_summary(d) for d in store_docs.latest_documents(conn, n)]
 
 
 def _stats(lib: Library) -> dict:
@@ -41,8 +43,8 @@ def _extra_counts():
     except ImportError:
         pass
     try:
-        from ..track import summary
-        out.append(("tasks", lambda lib: summary(lib).total))
+        from ..track import task_count
+        out.append(("tasks", task_count))
     except ImportError:
         pass
     return out
@@ -57,12 +59,19 @@ def home(request: Request, lib: Library = Depends(get_library)):
 def documents_page(request: Request, lib: Library = Depends(get_library),
                    issuer: str | None = Query(None, max_length=100),
                    doc_type: str | None = Query(None, max_length=20),
-                   title: str | None = Query(None, max_length=200)):
-    docs = [doc_summary(d) for d in lib.documents(issuer=issuer or None, doc_type=doc_type or None,
-                                                  query=title or None)]
-    types = sorted({d.doc_type for d in lib.documents() if d.doc_type})
-    return render(request, "documents.html", title="全部文件", docs=docs, types=types,
-                  filters={"issuer": issuer or "", "doc_type": doc_type or "", "title": title or ""})
+                   title: str | None = Query(None, max_length=200),
+                   page: int = Query(1, ge=1, le=100_000)):
+    from ..store import documents as store_docs
+    found = lib.documents(issuer=issuer or None, doc_type=doc_type or None, query=title or None,
+                          limit=DOCS_PAGE + 1, offset=(page - 1) * DOCS_PAGE)
+    docs = [doc_summary(d) for d in found[:DOCS_PAGE]]
+    with lib.engine.connect() as conn:
+        types = store_docs.doc_types(conn)
+    filters = {"issuer": issuer or "", "doc_type": doc_type or "", "title": title or ""}
+    total = None if any(filters.values()) else lib.counts()["documents"]
+    return render(request, "documents.html", title="全部文件", docs=docs, types=types, filters=filters,
+                  page=page, more=len(found) > DOCS_PAGE, total=total, first=(page - 1) * DOCS_PAGE + 1,
+                  q=urlencode({k: v for k, v in filters.items() if v}))
 
 
 @router.get("/documents/{key:path}", response_class=HTMLResponse)
