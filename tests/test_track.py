@@ -125,3 +125,23 @@ def test_street_office_updates_collective_task_only(lib):
     with pytest.raises(Forbidden, match="广安门内街道办事处 无权更新"):
         track.update_task(lib, other.id, token=street.token, status="推进中")
     assert [e.action for e in track.task_history(lib, other.id)] == ["refused"]
+
+
+@pytest.mark.parametrize("today", ["2022-06-01", "2022-12-20", "2023-06-01"])
+def test_summary_queries_equal_the_views(lib, today):
+    """The dashboard's grouped queries count what reading every task's view counts: per status
+    (overdue from the deadline), per agency (lead or co, once per task) and due within 30 days,
+    with a unit or document filter, after tasks were marked done or in progress
+    (xicheng-gazette-2022.txt:2477-2945, 西城区 tasks with 责任单位 and 完成时限)."""
+    day = dt.date.fromisoformat(today)
+    views = track.list_tasks(lib)
+    admin = track.create_account(lib, admin=True)
+    for v, status in zip(views[::3], ["已完成", "推进中"] * len(views), strict=False):
+        track.update_task(lib, v.id, token=admin.token, status=status)
+    unit = views[0].lead_units[0]
+    for kw in ({}, {"unit": unit}, {"doc": views[0].doc_key}):
+        got = track.summary(lib, today_=day, **kw)
+        want = track.service.summary_of_views(lib, today_=day, **kw)
+        assert got.total == want.total > 0 and got.by_status == want.by_status and got.due_soon == want.due_soon
+        assert [(u.unit, u.counts, u.total, u.due_soon, u.level) for u in got.by_unit] == \
+            [(u.unit, u.counts, u.total, u.due_soon, u.level) for u in want.by_unit]

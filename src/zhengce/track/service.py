@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from .. import settings
 from ..errors import Forbidden, InvalidInput, NotFound, Unauthorized
@@ -119,6 +119,9 @@ def list_tasks(lib, *, unit: str | None = None, doc: str | None = None, status: 
             stmt = stmt.where(T.tasks.c.source == source)
         if query:
             stmt = stmt.where(or_(T.tasks.c.text.contains(query), T.tasks.c.title.contains(query)))
+        if limit and not status and not overdue:  # nothing left to filter in Python: page in SQL
+            stmt = stmt.limit(limit).offset(offset)
+            return [_view(r, day) for r in conn.execute(stmt)]
         views = [_view(r, day) for r in conn.execute(stmt)]
     if status:
         if status not in (*STATUSES, OVERDUE):
@@ -245,7 +248,54 @@ def task_count(lib) -> int:
 def summary(lib, *, doc: str | None = None, unit: str | None = None,
             today_: dt.date | None = None) -> Summary:
     """Counts per status and per agency (canonical name; a task counts for each of its units), and
-    the tasks due within ``DUE_SOON_DAYS`` of today that are neither done nor overdue."""
+    the tasks due within ``DUE_SOON_DAYS`` of today that are neither done nor overdue.
+
+    Two grouped queries (per status, per agency and status) — the dashboard of a library of
+    100,000 documents (612,804 tasks) had read every task into a view: 47 s a page.
+    """
+    day = today(today_)
+    soon_until = day + dt.timedelta(days=DUE_SOON_DAYS)
+    t, s, u = T.tasks, T.task_status, T.task_units
+    stored = func.coalesce(s.c.status, "未开始")
+    overdue = and_(t.c.deadline.is_not(None), t.c.deadline < day, stored != "已完成")
+    status = case((overdue, OVERDUE), else_=stored)
+    soon = case((and_(t.c.deadline.is_not(None), t.c.deadline >= day, t.c.deadline <= soon_until,
+                      stored != "已完成"), 1), else_=0)
+    joined = t.outerjoin(s, s.c.task_id == t.c.id)
+    with lib.engine.connect() as conn:
+        conds = []
+        if doc:
+            keys = _doc_keys(conn, doc)
+            if not keys:
+                raise NotFound(f"没有找到文件 {doc}", hint="用文号、标题或 zhengce docs 列出的 key", field="doc")
+            conds.append(t.c.doc_key.in_(keys))
+        if unit:
+            conds.append(t.c.id.in_(select(u.c.task_id).where(u.c.canonical == registry().canonical(unit))))
+        by_status = {x: 0 for x in (*STATUSES, OVERDUE)}
+        due_soon = 0
+        for st, n, n_soon in conn.execute(select(status, func.count(), func.sum(soon)).select_from(joined)
+                                          .where(*conds).group_by(status)):
+            by_status[st] = by_status.get(st, 0) + n
+            due_soon += int(n_soon or 0)
+        units = select(u.c.task_id, u.c.canonical).distinct().subquery()
+        reg = registry()
+        per: dict[str, UnitSummary] = {}
+        for name, st, n, n_soon in conn.execute(
+                select(units.c.canonical, status, func.count(), func.sum(soon))
+                .select_from(joined.join(units, units.c.task_id == t.c.id)).where(*conds)
+                .group_by(units.c.canonical, status)):
+            us = per.setdefault(name, UnitSummary(name, {x: 0 for x in (*STATUSES, OVERDUE)}, level=reg.level(name)))
+            us.counts[st] = us.counts.get(st, 0) + n
+            us.total += n
+            us.due_soon += int(n_soon or 0)
+    rows = sorted(per.values(), key=lambda x: (-x.total, x.unit))
+    return Summary(sum(by_status.values()), by_status, rows, day, due_soon)
+
+
+def summary_of_views(lib, *, doc: str | None = None, unit: str | None = None,
+            today_: dt.date | None = None) -> Summary:
+    """``summary`` computed from every task's view (the reference ``summary``'s queries are
+    tested against; reads every task, so it is for small libraries and tests)."""
     day = today(today_)
     views = list_tasks(lib, doc=doc, unit=unit, today_=day)
     by_status = {s: 0 for s in (*STATUSES, OVERDUE)}

@@ -215,7 +215,12 @@ def tasks_page(request: Request, lib: Library = Depends(get_library),
     order = [*track.STATUSES, track.OVERDUE]
     order = ["已完成", "推进中", "未开始", "逾期"] if set(order) == {"已完成", "推进中", "未开始", "逾期"} else order
     summ = track.summary(lib, doc=doc or None, unit=unit or None)
-    views = track.list_tasks(lib, unit=unit or None, doc=doc or None, status=status or None, query=q or None)
+    if status or q:  # a filter the summary does not count: count the filtered list
+        views = track.list_tasks(lib, unit=unit or None, doc=doc or None, status=status or None, query=q or None)
+        n_tasks = len(views)
+    else:  # the first 200 in SQL, the number from the summary (a library may hold 600,000 tasks)
+        views = track.list_tasks(lib, unit=unit or None, doc=doc or None, limit=200)
+        n_tasks = summ.total
 
     def link(name: str) -> str:
         return "/tasks?" + urlencode({k: v for k, v in (("unit", name), ("doc", doc)) if v})
@@ -228,7 +233,7 @@ def tasks_page(request: Request, lib: Library = Depends(get_library),
     filters = {"unit": unit or "", "doc": doc or "", "status": status or "", "q": q or ""}
     back = "/tasks?" + urlencode({k: v for k, v in filters.items() if v})
     export_qs = urlencode({k: v for k, v in filters.items() if v})
-    return render(request, "tasks.html", title="任务督办", summary=summ, tasks=views[:200], n_tasks=len(views),
+    return render(request, "tasks.html", title="任务督办", summary=summ, tasks=views[:200], n_tasks=n_tasks,
                   chart_status=chart_status, chart_overdue=chart_overdue, legend=legend(order),
                   overdue_label=track.OVERDUE, statuses=track.STATUSES, all_statuses=order, filters=filters,
                   units=[u.unit for u in summ.by_unit], back=back, export_qs=export_qs, msg=msg, err=err)
