@@ -224,8 +224,10 @@ def refresh_status(lib, changed: list[str]) -> None:
     write what changed to ``documents.status`` and log their sources so the search index re-reads them."""
     t = store_docs.documents
     with lib.engine.begin() as conn:
-        rows = conn.execute(select(t.c.key, t.c.title, t.c.short_title, t.c.doc_number)
-                            .where(t.c.source.in_(changed))).all()
+        # in chunks: PostgreSQL takes at most 65,535 parameters a statement, and a bulk ingest
+        # changes 100,000 files
+        rows = [row for i in range(0, len(changed), CHUNK) for row in conn.execute(
+            select(t.c.key, t.c.title, t.c.short_title, t.c.doc_number).where(t.c.source.in_(changed[i:i + CHUNK])))]
         if not rows:
             return
         keys = [row.key for row in rows]
@@ -235,11 +237,12 @@ def refresh_status(lib, changed: list[str]) -> None:
         # act of another document can change it, so only the documents some acting reference may
         # name are computed again (a bulk ingest of 100,000 files had read every one of them).
         affected = _acted_on(conn, rows)
-        for x in conn.execute(select(r.c.title, r.c.doc_number).where(r.c.doc_key.in_(keys))
-                              .where(r.c.relation.in_(ACTS))):
-            k = resolver.resolve(x.title, x.doc_number)
-            if k:
-                affected.add(k)
+        for i in range(0, len(keys), CHUNK):
+            for x in conn.execute(select(r.c.title, r.c.doc_number).where(r.c.doc_key.in_(keys[i:i + CHUNK]))
+                                  .where(r.c.relation.in_(ACTS))):
+                k = resolver.resolve(x.title, x.doc_number)
+                if k:
+                    affected.add(k)
         touched: set[str] = set()
         for key in sorted(affected):
             doc = store_docs.get_document(conn, key, with_provisions=False)
