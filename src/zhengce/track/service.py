@@ -293,9 +293,9 @@ def summary(lib, *, doc: str | None = None, unit: str | None = None,
 
 
 def summary_of_views(lib, *, doc: str | None = None, unit: str | None = None,
-            today_: dt.date | None = None) -> Summary:
-    """``summary`` computed from every task's view (the reference ``summary``'s queries are
-    tested against; reads every task, so it is for small libraries and tests)."""
+                     today_: dt.date | None = None) -> Summary:
+    """``summary`` computed from every task's view: the reference the grouped queries are tested
+    against (it reads every task, so it is for small libraries and tests)."""
     day = today(today_)
     views = list_tasks(lib, doc=doc, unit=unit, today_=day)
     by_status = {s: 0 for s in (*STATUSES, OVERDUE)}
