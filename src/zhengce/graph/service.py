@@ -12,10 +12,10 @@ from ..extract.references import RELATION_LABELS, title_key
 from ..model import Document
 from ..store import documents as store_docs
 from ..store import graph as store_graph
+from ..store.base import chunks
 from ..validity import Act, Validity, find_clauses, validity
 
 ACTS = ("repeals", "replaces", "amends")
-CHUNK = 500  # keys per IN (...) list: well below SQLite's and PostgreSQL's parameter limits
 # An "amends" counts for 时效性 only when the acting document is itself an amendment
 # (govcn content_5351177.htm: "国务院关于修改〈…条例〉的决定"), not a plan saying it will "推动修订《…》"
 # (beijing-business-environment-plan-2021.txt:388).
@@ -121,14 +121,21 @@ def outgoing(conn: Connection, doc: Document, resolver: Resolver | None = None) 
     return out
 
 
+def _names(doc_number: str | None, title: str | None, short_title: str | None) -> tuple[list[str], list[str]]:
+    """What a reference to a document may match: its 文号 (match key and as written — rows stored
+    before match keys existed have only the latter) and the match keys of its titles."""
+    nk = number_key(doc_number)
+    numbers = [nk, doc_number] if nk and doc_number else []
+    return numbers, [k for k in dict.fromkeys((title_key(title), title_key(short_title))) if k]
+
+
 def _incoming_rows(conn: Connection, doc: Document, acts_only: bool = False) -> list[dict]:
     r = store_docs.references
     conds = []
-    nk = number_key(doc.doc_number)
-    if nk:
-        conds.append(r.c.number_key == nk)
-        conds.append(r.c.doc_number == doc.doc_number)  # rows stored before match keys existed
-    keys = [k for k in (title_key(doc.title), title_key(doc.short_title)) if k]
+    numbers, keys = _names(doc.doc_number, doc.title, doc.short_title)
+    if numbers:
+        conds.append(r.c.number_key == numbers[0])
+        conds.append(r.c.doc_number == numbers[1])
     if keys:
         conds.append(r.c.title_key.in_(keys))
     if not conds:
@@ -174,8 +181,7 @@ def acts_on(conn: Connection, doc: Document) -> list[Act]:
     keys = sorted({x["doc_key"] for _rel, x in rows})
     docs = store_docs.documents
     actors, clauses = {}, {}
-    for i in range(0, len(keys), CHUNK):
-        chunk = keys[i:i + CHUNK]
+    for chunk in chunks(keys):
         actors.update((r.key, r) for r in conn.execute(
             select(docs.c.key, docs.c.title, docs.c.short_title, docs.c.doc_number, docs.c.date)
             .where(docs.c.key.in_(chunk))))
@@ -226,8 +232,8 @@ def refresh_status(lib, changed: list[str]) -> None:
     with lib.engine.begin() as conn:
         # in chunks: PostgreSQL takes at most 65,535 parameters a statement, and a bulk ingest
         # changes 100,000 files
-        rows = [row for i in range(0, len(changed), CHUNK) for row in conn.execute(
-            select(t.c.key, t.c.title, t.c.short_title, t.c.doc_number).where(t.c.source.in_(changed[i:i + CHUNK])))]
+        rows = [row for part in chunks(changed) for row in conn.execute(
+            select(t.c.key, t.c.title, t.c.short_title, t.c.doc_number).where(t.c.source.in_(part)))]
         if not rows:
             return
         keys = [row.key for row in rows]
@@ -237,8 +243,8 @@ def refresh_status(lib, changed: list[str]) -> None:
         # act of another document can change it, so only the documents some acting reference may
         # name are computed again (a bulk ingest of 100,000 files had read every one of them).
         affected = _acted_on(conn, rows)
-        for i in range(0, len(keys), CHUNK):
-            for x in conn.execute(select(r.c.title, r.c.doc_number).where(r.c.doc_key.in_(keys[i:i + CHUNK]))
+        for part in chunks(keys):
+            for x in conn.execute(select(r.c.title, r.c.doc_number).where(r.c.doc_key.in_(part))
                                   .where(r.c.relation.in_(ACTS))):
                 k = resolver.resolve(x.title, x.doc_number)
                 if k:
@@ -259,20 +265,17 @@ def refresh_status(lib, changed: list[str]) -> None:
 
 def _acted_on(conn: Connection, rows: list) -> set[str]:
     """The keys of the documents among ``rows`` (key, title, short title, 文号) that an acting
-    reference (repeals, replaces, amends) may name — ``_incoming_rows``' conditions, asked for
-    ``CHUNK`` documents at a time through the indexed name columns."""
+    reference (repeals, replaces, amends) may name — ``_incoming_rows``' conditions (``_names``),
+    asked for ``IN_CHUNK`` documents at a time through the indexed name columns."""
     r = store_docs.references
     out: set[str] = set()
-    for i in range(0, len(rows), CHUNK):
-        chunk = rows[i:i + CHUNK]
+    for chunk in chunks(rows):
         by_number: dict[str, list[str]] = {}
         by_title: dict[str, list[str]] = {}
         for row in chunk:
-            if number_key(row.doc_number):
-                by_number.setdefault(number_key(row.doc_number), []).append(row.key)
-                by_number.setdefault(row.doc_number, []).append(row.key)
-            for k in {title_key(row.title), title_key(row.short_title)} - {None, ""}:
-                by_title.setdefault(k, []).append(row.key)
+            numbers, titles = _names(row.doc_number, row.title, row.short_title)
+            for name, index in [(n, by_number) for n in numbers] + [(k, by_title) for k in titles]:
+                index.setdefault(name, []).append(row.key)
         conds = [r.c.number_key.in_(list(by_number)), r.c.doc_number.in_(list(by_number)),
                  r.c.title_key.in_(list(by_title))]
         stmt = (select(r.c.number_key, r.c.doc_number, r.c.title_key).where(or_(*conds))

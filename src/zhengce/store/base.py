@@ -50,6 +50,16 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+IN_CHUNK = 500  # values per IN (...) list: PostgreSQL takes at most 65,535 parameters a statement
+
+
+def chunks(values: list, size: int = IN_CHUNK) -> Iterator[list]:
+    """``values`` in lists of at most ``size``: one IN (...) query each (a bulk ingest hands a
+    query 100,000 names)."""
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that takes the write lock first (SQLite: BEGIN IMMEDIATE), committed on exit."""

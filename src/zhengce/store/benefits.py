@@ -28,7 +28,7 @@ from sqlalchemy import (
 
 from ..extract.benefits.rule import BenefitRule
 from ..model import Document
-from .base import insert_rows, metadata
+from .base import IN_CHUNK, chunks, insert_rows, metadata
 
 benefit_rules = Table(
     "benefit_rules", metadata,
@@ -74,19 +74,14 @@ def latest_overrides(conn: Connection) -> dict[str, dict]:
 
 
 def count_in_force(conn: Connection) -> int:
-    """How many rules are in force (``rules_in_force``'s length) in two queries: the extracted
-    rules, less those a correction deleted, plus those an officer added."""
+    """How many rules are in force (``rules_in_force``'s length) without decoding them: the
+    extracted rules (a correction replaces one in its place) plus the rules officers added
+    (corrections whose id extraction does not produce, unless marked deleted)."""
     n = conn.execute(select(func.count()).select_from(benefit_rules)).scalar_one()
     overrides = latest_overrides(conn)
-    ids = list(overrides)
-    extracted: set[str] = set()
-    for i in range(0, len(ids), 500):
-        extracted.update(conn.execute(select(benefit_rules.c.id).where(benefit_rules.c.id.in_(ids[i:i + 500])))
-                         .scalars())
-    for rid, ov in overrides.items():
-        deleted = bool(ov["data"].get("deleted"))
-        n += -deleted if rid in extracted else (not deleted)
-    return n
+    extracted = {rid for part in chunks(list(overrides))
+                 for rid in conn.execute(select(benefit_rules.c.id).where(benefit_rules.c.id.in_(part))).scalars()}
+    return n + sum(1 for rid, ov in overrides.items() if rid not in extracted and not ov["data"].get("deleted"))
 
 
 def list_rules(conn: Connection, *, doc_keys: list[str] | None = None) -> list[BenefitRule]:
@@ -133,8 +128,8 @@ def extracted_rows(conn: Connection, source_paths: list[str] | None = None) -> I
         doc_key, rid = doc_key.collate("C"), rid.collate("C")
     stmt = (select(documents.c.source_path, benefit_rules.c.doc_key, benefit_rules.c.id, benefit_rules.c.data)
             .join(documents, documents.c.key == benefit_rules.c.doc_key).order_by(doc_key, rid))
-    if source_paths is not None and len(source_paths) > 500:  # one query per batch, merged in order
-        parts = [list(extracted_rows(conn, source_paths[i:i + 500])) for i in range(0, len(source_paths), 500)]
+    if source_paths is not None and len(source_paths) > IN_CHUNK:  # one query per batch, merged in order
+        parts = [list(extracted_rows(conn, part)) for part in chunks(source_paths)]
         yield from sorted((r for p in parts for r in p), key=lambda r: (r[1], r[2]))
         return
     q = stmt if source_paths is None else stmt.where(documents.c.source_path.in_(source_paths))
@@ -149,8 +144,8 @@ def rules_by_id(conn: Connection, ids: list[str]) -> dict[str, BenefitRule]:
     overrides = latest_overrides(conn)
     out = {rid: BenefitRule.from_dict(overrides[rid]["data"]) for rid in ids if rid in overrides}
     rest = [rid for rid in dict.fromkeys(ids) if rid not in out]
-    for i in range(0, len(rest), 500):
-        q = select(benefit_rules.c.id, benefit_rules.c.data).where(benefit_rules.c.id.in_(rest[i:i + 500]))
+    for part in chunks(rest):
+        q = select(benefit_rules.c.id, benefit_rules.c.data).where(benefit_rules.c.id.in_(part))
         out.update((rid, BenefitRule.from_dict(data)) for rid, data in conn.execute(q))
     return out
 

@@ -292,30 +292,6 @@ def summary(lib, *, doc: str | None = None, unit: str | None = None,
     return Summary(sum(by_status.values()), by_status, rows, day, due_soon)
 
 
-def summary_of_views(lib, *, doc: str | None = None, unit: str | None = None,
-                     today_: dt.date | None = None) -> Summary:
-    """``summary`` computed from every task's view: the reference the grouped queries are tested
-    against (it reads every task, so it is for small libraries and tests)."""
-    day = today(today_)
-    views = list_tasks(lib, doc=doc, unit=unit, today_=day)
-    by_status = {s: 0 for s in (*STATUSES, OVERDUE)}
-    per: dict[str, UnitSummary] = {}
-    reg = registry()
-    soon_until = day + dt.timedelta(days=DUE_SOON_DAYS)
-    due_soon = 0
-    for v in views:
-        by_status[v.status] += 1
-        soon = bool(v.deadline and not v.overdue and v.status != "已完成" and day <= v.deadline <= soon_until)
-        due_soon += soon
-        for u in dict.fromkeys(reg.canonical(x) for x in v.lead_units + v.co_units):
-            us = per.setdefault(u, UnitSummary(u, {s: 0 for s in (*STATUSES, OVERDUE)}, level=reg.level(u)))
-            us.counts[v.status] += 1
-            us.total += 1
-            us.due_soon += soon
-    rows = sorted(per.values(), key=lambda u: (-u.total, u.unit))
-    return Summary(len(views), by_status, rows, day, due_soon)
-
-
 def create_account(lib, *, agency: str | None = None, admin: bool = False,
                    name: str | None = None) -> NewAccount:
     """Create an admin or agency account; the token is returned once, only its hash is stored."""

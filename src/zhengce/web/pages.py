@@ -12,6 +12,7 @@ from ..api.deps import document_detail, get_library, require_document
 from ..api.serialize import doc_summary
 from ..errors import InvalidInput, ZhengceError
 from ..library import Library
+from ..store import documents as store_docs
 from .render import render
 
 router = APIRouter(include_in_schema=False)
@@ -19,7 +20,6 @@ DOCS_PAGE = 200  # documents per page of the list (a library holds up to hundred
 
 
 def _latest(lib: Library, n: int = 10) -> list[dict]:
-    from ..store import documents as store_docs
     with lib.engine.connect() as conn:
         return [doc_summary(d) for d in store_docs.latest_documents(conn, n)]
 
@@ -61,7 +61,6 @@ def documents_page(request: Request, lib: Library = Depends(get_library),
                    doc_type: str | None = Query(None, max_length=20),
                    title: str | None = Query(None, max_length=200),
                    page: int = Query(1, ge=1, le=100_000)):
-    from ..store import documents as store_docs
     found = lib.documents(issuer=issuer or None, doc_type=doc_type or None, query=title or None,
                           limit=DOCS_PAGE + 1, offset=(page - 1) * DOCS_PAGE)
     docs = [doc_summary(d) for d in found[:DOCS_PAGE]]
