@@ -206,7 +206,7 @@ class PostgresBackend:
         params["wanted"] = pg_query.wanted_documents(page, per_page)
         counted = [f for f in facet_decl.FACETS if f.counted] if facets else []
         with self.library.engine.connect() as conn:
-            pg_query.tune(conn)
+            pg_query.tune(conn, documents=True)
             n_docs, provisions, keys, paths, fac = 0, 0, [], set(), {f.name: [] for f in counted}
             for part, k, path, n, sc in conn.execute(text(pg_query.documents_sql(len(distinct), passes, counted)),
                                                      params):
@@ -218,6 +218,7 @@ class PostgresBackend:
                 else:
                     fac[counted[part - 2].name].append((k, int(n)))
             page_rows, total = [], 0
+            pg_query.tune(conn)
             if keys:
                 rows = conn.execute(text(pg_query.provisions_sql(bool(terms))), {
                     "q": pg_query.tsquery(terms), "keys": keys, "paths": sorted(paths),
