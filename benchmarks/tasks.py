@@ -9,6 +9,12 @@ of ``track.list_tasks`` and of the whole ``GET /tasks`` page (FastAPI's TestClie
 the first call and the best of ``--repeat`` after it. ``--check`` also compares every summary
 with the one computed from every task's view (``list_tasks`` without a page, slow: the
 reference the grouped queries are tested against) and each first page with the full list's head.
+
+``--build-from URL --copies K`` first fills the (empty) store at ``url`` with K copies of the
+task tables of the store at URL (sources, documents, tasks, task_units; keys suffixed per copy)
+and marks every 7th task 推进中 and every 11th 已完成: a dashboard of 612,804 tasks from a
+10,000-document store in a minute or two, without a 100,000-document ingest (the dashboard
+reads no other table).
 """
 
 from __future__ import annotations
@@ -62,6 +68,53 @@ def reference_summary(lib, *, doc=None, unit=None, today_=None):
     return Summary(len(views), by_status, sorted(per.values(), key=lambda u: (-u.total, u.unit)), day, due)
 
 
+def build_copies(src_url: str, dst_url: str, copies: int, data_dir: Path) -> None:
+    """K copies of the task tables of ``src_url`` in the empty store ``dst_url``, counts rebuilt."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from zhengce.library import Library
+    from zhengce.store import documents as D
+    from zhengce.store import task_counts as TC
+    from zhengce.store import tasks as T
+    from zhengce.store.base import insert_rows, write_transaction
+    src = Library(url=src_url, data_dir=data_dir / "src")
+    dst = Library(url=dst_url, data_dir=data_dir / "dst")
+    renames = {  # table: columns that get the copy's suffix (keys and what refers to them)
+        D.sources: ["source_path", "name"], D.documents: ["key", "source", "source_path"],
+        T.tasks: ["id", "doc_key", "source", "cid"], T.task_units: ["task_id", "doc_key"]}
+    t = time.perf_counter()
+    n_tasks = 0
+    now = dt.datetime(2024, 5, 1)
+    for k in range(copies):
+        suffix = f"~{k}" if k else ""
+        with write_transaction(dst.engine) as out, src.engine.connect() as inp:
+            for table, cols in renames.items():
+                names = [c.name for c in table.columns if not (table is T.task_units and c.name == "id")]
+                at = [names.index(c) for c in cols]
+                rows = []
+                for r in inp.execute(select(*(table.c[n] for n in names))):
+                    row = list(r)
+                    for i in at:
+                        row[i] = row[i] + suffix if row[i] is not None else None
+                    rows.append(tuple(row))
+                insert_rows(out, table, names, rows)
+                if table is T.tasks:
+                    status = [(row[0], row[1], "已完成" if j % 11 == 0 else "推进中", now, "bench")
+                              for j, row in enumerate(rows) if j % 7 == 0 or j % 11 == 0]
+                    insert_rows(out, T.task_status, ["task_id", "doc_key", "status", "updated_at", "updated_by"],
+                                status)
+                    n_tasks += len(rows)
+        print(f"copy {k + 1}/{copies}: {n_tasks:,} tasks, {time.perf_counter() - t:.0f} s", flush=True)
+    with write_transaction(dst.engine) as conn:
+        print(f"counts: {TC.rebuild(conn):,} rows, {time.perf_counter() - t:.0f} s", flush=True)
+    if dst.engine.dialect.name == "postgresql":
+        with dst.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+
+
 def plain(s) -> tuple:
     return (s.total, s.by_status, s.due_soon, [(u.unit, u.counts, u.total, u.due_soon, u.level) for u in s.by_unit])
 
@@ -73,6 +126,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--today", default=None, help="ISO date to count overdue against (ZHENGCE_TODAY)")
     ap.add_argument("--check", action="store_true", help="compare with the view-by-view reference (slow)")
+    ap.add_argument("--build-from", help="first fill the empty store at url with copies of this store's tasks")
+    ap.add_argument("--copies", type=int, default=10)
     args = ap.parse_args()
     if args.today:
         os.environ["ZHENGCE_TODAY"] = args.today
@@ -83,6 +138,9 @@ def main() -> None:
     from zhengce.library import Library
 
     data_dir = args.data_dir or (Path(args.url.split("///", 1)[1]).parent if args.url.startswith("sqlite") else None)
+    if args.build_from:
+        import tempfile
+        build_copies(args.build_from, args.url, args.copies, Path(tempfile.mkdtemp(prefix="zhengce-tasks-")))
     t = time.perf_counter()
     lib = Library(url=args.url, data_dir=data_dir)
     print(f"open: {(time.perf_counter() - t) * 1000:.0f} ms")
