@@ -40,6 +40,7 @@ from .result import (
     table_summary,
 )
 from .rule_cache import RuleCache
+from .snapshot import path_for as snapshot_path
 from .table import Pool, RuleTable, Templates, record_from_rule
 
 __all__ = ["BatchResult", "BenefitSummary", "Card", "Check", "MatchItem", "MatchItems", "MatchResult", "VERDICTS",
@@ -102,7 +103,7 @@ def matcher(lib) -> Matcher:
     with _RULES_LOCK:
         cache = _RULES.get(lib)
         if cache is None:
-            cache = _RULES[lib] = RuleCache()
+            cache = _RULES[lib] = RuleCache(snapshot_path(lib))
     with cache.lock, lib.engine.connect() as conn:
         state = rules_state(conn)
         if cache.state == state and cache.matcher is not None:

@@ -11,28 +11,39 @@ single rows of the list in force (``in_force``).
 
 Rows are read streaming and turned into compact rows one at a time: a full read never holds the
 decoded rules, only their rows.
+
+A fresh process starts from the table a process wrote to disk (``snapshot``) when it stands for
+this store's log, and replays only what was logged since; it writes the table again once it
+has decoded ``snapshot.MIN_DECODED`` rules from the store since its start or its last write.
 """
 
 from __future__ import annotations
 
 import bisect
+import logging
 import threading
+from pathlib import Path
 
 import numpy as np
 
 from ..store import benefits as store_benefits
 from ..store import documents as store_docs
+from . import snapshot
 from .engine import Matcher
 from .table import Pool, RuleTable, TableBuilder, Templates, concat, record_from_dict
 
 FULL_READ_SHARE = 0.25  # more changed sources than this share of the cached ones: read everything
+log = logging.getLogger(__name__)
 
 
 class RuleCache:
     """One library's rules: the extracted ones by document, the list in force and its matcher."""
 
-    def __init__(self) -> None:
+    def __init__(self, snapshot_path: Path | None = None) -> None:
+        self.snapshot_path = snapshot_path  # where the table is kept between processes (None: nowhere)
         self.gen = -1  # the store generation the extracted rules reflect (-1: nothing read)
+        self.logged = 0  # ``source_log`` rows with generation ≤ ``gen`` when ``gen`` was read
+        self.decoded = 0  # rules decoded from the store since the snapshot was loaded or written
         self.state: tuple | None = None  # ``rules_state`` the list in force was assembled for
         self.templates = Templates()
         self.heads, self.docs = Pool(), Pool()
@@ -47,19 +58,35 @@ class RuleCache:
     def refresh(self, conn, state: tuple) -> Matcher:
         """The matcher of the rules in force for ``state`` (the store's, read by the caller on ``conn``)."""
         gen = state[0]
+        if self.gen < 0 and self.snapshot_path is not None:
+            snapshot.load(self, conn, self.snapshot_path)
         if self.gen < 0 or gen < self.gen:  # first read, or a store rebuilt under us
             self._read_all(conn)
         elif gen > self.gen:
-            top, changed = store_docs.changes_since(conn, self.gen)
-            if len(changed) > FULL_READ_SHARE * max(len(self.doc_keys), 1000):
-                self._read_all(conn)
+            if snapshot.logged_upto(conn, self.gen) != self.logged:
+                self._read_all(conn)  # a generation below ours committed late (PostgreSQL): we lack it
             else:
-                self._replace(set(changed), *self._read(conn, sorted(changed)))
-                self.gen = top
+                top, changed = store_docs.changes_since(conn, self.gen)
+                if len(changed) > FULL_READ_SHARE * max(len(self.doc_keys), 1000):
+                    self._read_all(conn)
+                else:
+                    logged = snapshot.logged_upto(conn, top)
+                    self._replace(set(changed), *self._read(conn, sorted(changed)))
+                    self.gen, self.logged = top, logged
+        if self.snapshot_path is not None and self.decoded >= max(snapshot.MIN_DECODED, 1):
+            self._save(conn)
         self.in_force = in_force(self, store_benefits.latest_overrides(conn))
         self.matcher = Matcher(self.in_force, self.templates)
         self.state = state
         return self.matcher
+
+    def _save(self, conn) -> None:
+        """Keep the table for the next process (``snapshot``); a failure costs only that."""
+        try:
+            if snapshot.save(self, conn, self.snapshot_path):
+                self.decoded = 0
+        except Exception as e:  # noqa: BLE001 — a read-only or full disk must not fail a match
+            log.warning("rule snapshot %s not written: %s", self.snapshot_path, e)
 
     def _read(self, conn, source_paths: list[str] | None) -> tuple[RuleTable, list[str], list[int], list[str]]:
         """The extracted rules of ``source_paths`` (None: all) as one table in (doc_key, id)
@@ -78,10 +105,12 @@ class RuleCache:
                 sources.append(sp)
             counts[-1] += 1
             b.add(rec)
+        self.decoded += len(b)
         return b.table(), keys, counts, sources
 
     def _read_all(self, conn) -> None:
         self.gen = store_docs.generation(conn)
+        self.logged = snapshot.logged_upto(conn, self.gen)
         self.templates, self.heads, self.docs = Templates(), Pool(), Pool()  # nothing stale kept
         self.extracted, self.doc_keys, counts, self.doc_sources = self._read(conn, None)
         self.doc_counts = np.array(counts, dtype=np.int64)

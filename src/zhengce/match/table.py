@@ -61,7 +61,10 @@ class Templates:
         if tid is not None:
             return tid
         c = make() if make is not None else Condition.from_dict(d)
-        t = Condition(c.field, c.op, c.value, c.label, key[1], c.any_of)
+        return self.insert(key, Condition(c.field, c.op, c.value, c.label, key[1], c.any_of), rel)
+
+    def insert(self, key: tuple, t: Condition, rel: bool) -> int:
+        """A new template ``t`` under ``key`` (``add``'s, or one a snapshot kept: ``snapshot``)."""
         ekey = condition_key(t)
         k = self.key_index.get(ekey)
         if k is None:
@@ -93,11 +96,26 @@ class Pool:
     a summary's JSON.
     """
 
-    def __init__(self) -> None:
-        self.items: dict[tuple, tuple] = {}
+    def __init__(self, kept: list[tuple] | None = None) -> None:
+        # ``kept``: the distinct tuples a snapshot holds, indexed on first ``get`` only (a process
+        # that loads an up-to-date snapshot never pools a new row; ~100,000 documents' tuples)
+        self._items: dict[tuple, tuple] | None = None if kept else {}
+        self._kept = kept or []
+
+    @property
+    def items(self) -> dict[tuple, tuple]:
+        if self._items is None:
+            self._items = {(t, tuple(map(type, t))): t for t in self._kept}
+            self._kept = []
+        return self._items
+
+    def values(self) -> list[tuple]:
+        """The distinct tuples, in the order they were first pooled."""
+        return list(self._items.values()) if self._items is not None else list(self._kept)
 
     def get(self, t: tuple) -> tuple:
-        return self.items.setdefault((t, tuple(map(type, t))), t)
+        items = self._items if self._items is not None else self.items
+        return items.setdefault((t, tuple(map(type, t))), t)
 
 
 def record_from_dict(d: dict, templates: Templates, heads: Pool, docs: Pool) -> Record:
