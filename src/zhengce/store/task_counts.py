@@ -190,8 +190,11 @@ def rebuild(conn: Connection) -> int:
     return len(rows)
 
 
-def read(conn: Connection, scope: str = ALL) -> list[tuple[str, str, str, int]]:
-    """(unit, status, due, n) of one scope, zero rows left out."""
+def read(conn: Connection, scope: str = ALL, *, once: bool = False) -> list[tuple[str, str, str, int]]:
+    """(unit, status, due, n) of one scope, zero rows left out; ``once``: only the rows that
+    count each task once (unit ALL), not the per-agency ones."""
     c = task_counts.c
-    return [tuple(r) for r in conn.execute(select(c.unit, c.status, c.due, c.n)
-                                           .where(c.scope == scope, c.n != 0))]
+    stmt = select(c.unit, c.status, c.due, c.n).where(c.scope == scope, c.n != 0)
+    if once:
+        stmt = stmt.where(c.unit == ALL)
+    return [tuple(r) for r in conn.execute(stmt)]
