@@ -287,8 +287,18 @@ def _fill(cache: RuleCache, header: dict, p: dict) -> None:
                                                                            or conds.min() < 0))):
         raise Unusable("an index points past its pool")
     heads, docs = Pool(head_pool), Pool(doc_pool)
-    table = RuleTable(Strings(bytes(p["ids_data"]), ends), cids, [head_pool[i] for i in head_of.tolist()],
-                      [doc_pool[i] for i in doc_of.tolist()], amount, conds, bounds)
+    table = RuleTable(Strings(bytes(p["ids_data"]), ends), cids, _rows(head_pool, head_of), _rows(doc_pool, doc_of),
+                      amount, conds, bounds)
+    key_of = {t[0]: t[0] for t in doc_pool}  # one string per document key, as a full read shares them
+    doc_keys = [key_of.get(k, k) for k in doc_keys]
     cache.templates, cache.heads, cache.docs = templates, heads, docs
     cache.extracted, cache.doc_keys, cache.doc_sources, cache.doc_counts = table, doc_keys, doc_sources, counts
     cache.gen, cache.logged = header["gen"], header["logged"]
+
+
+def _rows(pool: list[tuple], of: np.ndarray) -> list[tuple]:
+    """Each row's shared tuple: gathered as an object array (no int object per row)."""
+    objs = np.empty(len(pool), dtype=object)
+    for i, x in enumerate(pool):
+        objs[i] = x
+    return objs[of].tolist()
