@@ -102,7 +102,8 @@ def code_signature() -> str:
 
 # One line per log row ("gen<TAB>source<TAB>sha256 or -"), joined with newlines in generation
 # order, made in the database: at 100,000 documents the log holds over 100,000 rows, and reading
-# them one by one into Python was most of a snapshot's load. Both give the same text.
+# them one by one into Python was most of a snapshot's load. Both give the same text. (SQLite
+# concatenates in the subquery's order; were it ever to differ, a file would only be refused.)
 _LOG_TEXT = {
     "sqlite": "SELECT count(*), group_concat(line, char(10)) FROM (SELECT gen || char(9) || source || char(9) || "
               "ifnull(sha256, '-') AS line FROM source_log WHERE gen <= {gen} ORDER BY gen)",
