@@ -22,6 +22,7 @@ import pytest
 from zhengce.library import Library
 from zhengce.search import search
 from zhengce.store import documents as store_docs
+from zhengce.store import task_counts
 
 from conftest import CORPUS, ROOT
 
@@ -66,6 +67,8 @@ def assert_whole(lib: Library) -> None:
         bare = conn.exec_driver_sql(
             "SELECT count(*) FROM documents WHERE key NOT IN (SELECT doc_key FROM provisions)").scalar_one()
     assert (orphans, empty, bare) == (0, 0, 0)
+    with lib.engine.connect() as conn:  # the kept task counts: exactly what the tasks count
+        assert task_counts.kept(conn) == task_counts.recount(conn)
 
 
 def test_sigkill_mid_ingest_leaves_store_whole_and_index_repaired(folder, tmp_path):

@@ -62,14 +62,38 @@ def chunks(values: list, size: int = IN_CHUNK) -> Iterator[list]:
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that takes the write lock first (SQLite: BEGIN IMMEDIATE), committed on exit."""
+    """A transaction that takes the write lock first (SQLite: BEGIN IMMEDIATE), committed on exit.
+
+    ``before_commit(conn, fn)`` queues ``fn(conn)`` to run once at the end of the transaction,
+    just before it commits: work gathered over the transaction and written in one statement
+    (the kept task counts) — dropped with the transaction when it fails.
+    """
     with engine.connect() as conn:
         conn.info["zhengce_write"] = True
+        conn.info[_BEFORE_COMMIT] = {}
         try:
             with conn.begin():
                 yield conn
+                while conn.info[_BEFORE_COMMIT]:  # a hook may queue another
+                    conn.info[_BEFORE_COMMIT].popitem()[1](conn)
         finally:
             conn.info.pop("zhengce_write", None)
+            conn.info.pop(_BEFORE_COMMIT, None)
+
+
+_BEFORE_COMMIT = "zhengce_before_commit"
+
+
+def before_commit(conn: Connection, key: str, fn):
+    """Queue ``fn(conn)`` to run before this write transaction commits, once per ``key``; the
+    queued callable (the first one given for ``key``: it may gather state over the transaction).
+
+    Outside ``write_transaction`` there is no such moment: an error, not a silent loss.
+    """
+    hooks = conn.info.get(_BEFORE_COMMIT)
+    if hooks is None:
+        raise RuntimeError(f"{key}: a change that needs write_transaction() was made outside it")
+    return hooks.setdefault(key, fn)
 
 
 def insert_ignore(conn: Connection, table: Table, rows: list[dict]) -> None:

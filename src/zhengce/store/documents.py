@@ -155,9 +155,17 @@ def keys_elsewhere(conn: Connection, source_path: str, keys: Iterable[str]) -> s
 
 
 def delete_source(conn: Connection, source_path: str) -> None:
-    """Remove a source and everything derived from it (explicitly: SQLite FKs may be off)."""
+    """Remove a source and everything derived from it (explicitly: SQLite FKs may be off).
+
+    A table's ``info["before_delete"](conn, doc_keys)`` runs before any of the rows go (the
+    kept task counts subtract what is about to be deleted).
+    """
     keys = [r[0] for r in conn.execute(select(documents.c.key).where(documents.c.source_path == source_path))]
-    for table in _dependent_tables():
+    tables = _dependent_tables()
+    for table in tables:
+        if keys and (hook := table.info.get("before_delete")) is not None:
+            hook(conn, keys)
+    for table in tables:
         if keys:
             conn.execute(delete(table).where(table.c.doc_key.in_(keys)))
     conn.execute(delete(documents).where(documents.c.source_path == source_path))

@@ -141,9 +141,28 @@ def _document_names(engine: Engine) -> None:
         insert_rows(conn, document_names, ["doc_key", "kind", "name"], rows)  # one round trip
 
 
+def _needs_task_counts(conn: Connection) -> bool:
+    return _columns(conn, "tasks") is not None and _columns(conn, "task_counts") is None
+
+
+def _task_counts(engine: Engine) -> None:
+    """Count the tasks an older version stored into the kept counts (``store.task_counts``):
+    one pass over them, once (~1 M task-agency pairs at 100,000 documents)."""
+    from .base import write_transaction
+    from .task_counts import rebuild, task_counts
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":  # two processes opening the old store at once
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('zhengce task_counts'))")
+        if not _needs_task_counts(conn):
+            return
+        task_counts.create(conn)
+        rebuild(conn)
+
+
 UPGRADES: list[tuple[str, Callable[[Connection], bool], Callable[[Engine], None]]] = [
     ("source identity by path", _needs_source_path, _source_identity),
     ("document names for reference resolution", _needs_document_names, _document_names),
+    ("task counts per agency, status and deadline", _needs_task_counts, _task_counts),
 ]
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
 )
 
+from . import task_counts
 from .base import insert_rows, metadata
 
 tasks = Table(
@@ -40,6 +41,7 @@ tasks = Table(
     Column("ongoing", Boolean, nullable=False, default=False),
     Column("line_start", Integer, nullable=False),
     Column("line_end", Integer, nullable=False),
+    info={"before_delete": task_counts.uncount},  # the kept counts subtract a file's old tasks
 )
 
 task_units = Table(
@@ -98,7 +100,8 @@ UNIT_COLUMNS = ["task_id", "doc_key", "unit", "canonical", "role"]
 
 
 def save(conn, items) -> None:
-    """Insert extracted tasks and their unit index (caller owns the transaction), one
+    """Insert extracted tasks and their unit index (caller owns the transaction: a
+    ``write_transaction``, which applies the kept counts' change before it commits), one
     ``executemany``/COPY per table with explicit tuples."""
     from ..extract.agencies import registry
     if not items:
@@ -110,6 +113,7 @@ def save(conn, items) -> None:
     insert_rows(conn, task_units, UNIT_COLUMNS, [
         (t.id, t.doc_key, u, canonical(u), role)
         for t in items for role, us in (("lead", t.lead_units), ("co", t.co_units)) for u in us])
+    task_counts.count_new(conn, items)
 
 
 task_reports = Table(

@@ -11,6 +11,7 @@ from .service import (
     agencies,
     audit_log,
     authenticate,
+    count_tasks,
     create_account,
     get_task,
     list_accounts,
@@ -37,6 +38,6 @@ from .types import (
 __all__ = [
     "COLUMNS", "DUE_SOON_DAYS", "OVERDUE", "STATUSES", "Account", "AgencyView", "NewAccount", "Report",
     "Summary", "TaskEvent", "TaskView", "agencies", "audit_log", "authenticate", "build_report",
-    "create_account", "export_tasks", "get_task", "make_report", "write_report",
+    "count_tasks", "create_account", "export_tasks", "get_task", "make_report", "write_report",
     "list_accounts", "list_tasks", "may_update", "summary", "task_count", "task_history", "today", "update_task",
 ]

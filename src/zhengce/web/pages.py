@@ -214,12 +214,11 @@ def tasks_page(request: Request, lib: Library = Depends(get_library),
     order = [*track.STATUSES, track.OVERDUE]
     order = ["已完成", "推进中", "未开始", "逾期"] if set(order) == {"已完成", "推进中", "未开始", "逾期"} else order
     summ = track.summary(lib, doc=doc or None, unit=unit or None)
-    if status or q:  # a filter the summary does not count: count the filtered list
-        views = track.list_tasks(lib, unit=unit or None, doc=doc or None, status=status or None, query=q or None)
-        n_tasks = len(views)
-    else:  # the first 200 in SQL, the number from the summary (a library may hold 600,000 tasks)
-        views = track.list_tasks(lib, unit=unit or None, doc=doc or None, limit=200)
-        n_tasks = summ.total
+    # the first 200 in SQL (a library may hold 600,000 tasks); their number from the summary,
+    # which counts per status too, or one COUNT for a text filter the summary does not know
+    chosen = dict(unit=unit or None, doc=doc or None, status=status or None, query=q or None)
+    views = track.list_tasks(lib, limit=200, **chosen)
+    n_tasks = track.count_tasks(lib, **chosen) if q else summ.by_status.get(status, 0) if status else summ.total
 
     def link(name: str) -> str:
         return "/tasks?" + urlencode({k: v for k, v in (("unit", name), ("doc", doc)) if v})
