@@ -271,3 +271,24 @@ def test_a_generation_committing_during_a_refresh_is_caught_later(library, fresh
     reads.clear()
     assert outputs(lib) == decoded(lib)
     assert copy.name in reads
+
+
+def test_a_bulk_ingest_leaves_the_snapshot_for_the_first_match(library, fresh, snap, reads, monkeypatch):
+    """An ingest of many files writes the file at its end (the lowered bound stands for 1,000
+    files) without keeping the rules in the ingesting process; a smaller one leaves it alone."""
+    import zhengce.match as match
+    from zhengce.extract import stages
+    monkeypatch.setattr(stages, "BULK_FILES", 2)
+    library.ingest([A, B])
+    path = snap.path_for(library)
+    assert path.is_file() and library not in match._RULES
+    written = path.read_bytes()
+    reads.clear()
+    lib = fresh()
+    first = outputs(lib)
+    assert reads == [] and first == decoded(lib)
+    library.ingest([XICHENG])  # one file: the next match replays it
+    assert path.read_bytes() == written
+    reads.clear()
+    assert outputs(fresh()) == decoded(lib)
+    assert set(reads) == {XICHENG.name}
