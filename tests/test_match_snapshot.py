@@ -234,3 +234,61 @@ def test_faces_answer_the_same_from_the_snapshot(library, fresh, snap, reads, mo
     warm = faces(fresh())
     assert reads == [] and warm == cold
     assert "上门" in cold[1]  # the page lists the elder-care services (xicheng-gazette-2022.txt:3146)
+
+
+def test_a_generation_committing_during_a_refresh_is_caught_later(library, fresh, snap, reads, monkeypatch):
+    """A refresh reads the log after its generation; a writer that drew a generation below the
+    top commits right after that read. The cache must count only the rows it read, so the next
+    refresh sees the count below its generation move and reads everything again."""
+    from zhengce.store import base as store_base
+    from zhengce.store import documents as store_docs
+    library.ingest([A])
+    with store_base.write_transaction(library.engine) as conn:  # leave generations 2-9 unused
+        conn.execute(store_docs.source_log.insert().values(gen=10, source=A.name,
+                                                           sha256=store_docs.source_sha(conn, A.name)))
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('source_log', 'gen'), 10)")
+    lib = fresh()
+    outputs(lib)  # warm at generation 10
+    library.ingest([B])  # generation 11
+    copy = library.data_dir / "副本.txt"
+    shutil.copy(XICHENG, copy)
+    log_since = store_docs.log_since
+
+    def then_a_late_commit(conn, gen):
+        rows = log_since(conn, gen)
+        monkeypatch.setattr(store_docs, "log_since", log_since)
+        writer = fresh()
+        writer.ingest([copy])  # generation 12, renumbered 5: it drew 5 and committed only now
+        with store_base.write_transaction(writer.engine) as w:
+            w.execute(store_docs.source_log.update().where(store_docs.source_log.c.source == copy.name)
+                      .values(gen=5))
+        return rows
+
+    monkeypatch.setattr(store_docs, "log_since", then_a_late_commit)
+    outputs(lib)  # reads generation 11; the copy commits meanwhile
+    library.ingest([XICHENG])  # any later change makes the cache look again
+    reads.clear()
+    assert outputs(lib) == decoded(lib)
+    assert copy.name in reads
+
+
+def test_a_bulk_ingest_leaves_the_snapshot_for_the_first_match(library, fresh, snap, reads, monkeypatch):
+    """An ingest of many files writes the file at its end (the lowered bound stands for 1,000
+    files) without keeping the rules in the ingesting process; a smaller one leaves it alone."""
+    import zhengce.match as match
+    from zhengce.extract import stages
+    monkeypatch.setattr(stages, "BULK_FILES", 2)
+    library.ingest([A, B])
+    path = snap.path_for(library)
+    assert path.is_file() and library not in match._RULES
+    written = path.read_bytes()
+    reads.clear()
+    lib = fresh()
+    first = outputs(lib)
+    assert reads == [] and first == decoded(lib)
+    library.ingest([XICHENG])  # one file: the next match replays it
+    assert path.read_bytes() == written
+    reads.clear()
+    assert outputs(fresh()) == decoded(lib)
+    assert set(reads) == {XICHENG.name}

@@ -45,7 +45,7 @@ from .table import Pool, RuleTable, Templates, record_from_rule
 
 __all__ = ["BatchResult", "BenefitSummary", "Card", "Check", "MatchItem", "MatchItems", "MatchResult", "VERDICTS",
            "VERDICT_ZH", "benefit_count", "benefit_summary", "card", "explain", "explain_rules", "list_benefits", "trace_row",
-           "load_rules", "match_batch", "matcher", "match_profile", "match_rules", "service_package"]
+           "keep_snapshot", "load_rules", "match_batch", "matcher", "match_profile", "match_rules", "service_package"]
 
 
 @dataclass
@@ -110,6 +110,21 @@ def matcher(lib) -> Matcher:
             return cache.matcher
         with _no_cycle_collection():
             return cache.refresh(conn, state)
+
+
+def keep_snapshot(lib) -> None:
+    """Bring the library's rule table on disk (``snapshot``) up to the store, reading only what
+    the file lacks (a bulk ingest's end: ``extract.stages.keep_match_rules``). A process that
+    matches refreshes its own cache (which writes the file); otherwise the rules read here are
+    dropped afterwards — an ingest process need not hold them."""
+    with _RULES_LOCK:
+        cache = _RULES.get(lib)
+    if cache is not None:
+        matcher(lib)
+        return
+    cache = RuleCache(snapshot_path(lib))
+    with lib.engine.connect() as conn, _no_cycle_collection():
+        cache.refresh(conn, rules_state(conn))
 
 
 def load_rules(lib) -> list[BenefitRule]:

@@ -58,21 +58,24 @@ class RuleCache:
     def refresh(self, conn, state: tuple) -> Matcher:
         """The matcher of the rules in force for ``state`` (the store's, read by the caller on ``conn``)."""
         gen = state[0]
-        if self.gen < 0 and self.snapshot_path is not None:
-            snapshot.load(self, conn, self.snapshot_path)
-        if self.gen < 0 or gen < self.gen:  # first read, or a store rebuilt under us
+        # a snapshot stands for this store's log (checked on load), even one written after
+        # ``state`` was read: then ``gen`` is below it, and the next call catches ``state`` up
+        loaded = self.gen < 0 and self.snapshot_path is not None and snapshot.load(self, conn, self.snapshot_path)
+        if self.gen < 0 or (gen < self.gen and not loaded):  # first read, or a store rebuilt under us
             self._read_all(conn)
         elif gen > self.gen:
             if snapshot.logged_upto(conn, self.gen) != self.logged:
                 self._read_all(conn)  # a generation below ours committed late (PostgreSQL): we lack it
             else:
-                top, changed = store_docs.changes_since(conn, self.gen)
+                rows = store_docs.log_since(conn, self.gen)
+                changed = {name: sha for _g, name, sha in rows}
                 if len(changed) > FULL_READ_SHARE * max(len(self.doc_keys), 1000):
                     self._read_all(conn)
-                else:
-                    logged = snapshot.logged_upto(conn, top)
+                elif rows:
                     self._replace(set(changed), *self._read(conn, sorted(changed)))
-                    self.gen, self.logged = top, logged
+                    # the rows read, not a count taken now: a generation below the top that
+                    # commits later must still show as a moved count
+                    self.gen, self.logged = rows[-1][0], self.logged + len(rows)
         if self.snapshot_path is not None and self.decoded >= max(snapshot.MIN_DECODED, 1):
             self._save(conn)
         self.in_force = in_force(self, store_benefits.latest_overrides(conn))

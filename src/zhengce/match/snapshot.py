@@ -100,17 +100,22 @@ def code_signature() -> str:
     return h.hexdigest()
 
 
-def log_state(conn: Connection, gen: int) -> tuple[int, str]:
-    """(how many ``source_log`` rows have generation ≤ ``gen``, a digest of them in order).
+# One line per log row ("gen<TAB>source<TAB>sha256 or -"), joined with newlines in generation
+# order, made in the database: at 100,000 documents the log holds over 100,000 rows, and reading
+# them one by one into Python was most of a snapshot's load. Both give the same text. (SQLite
+# concatenates in the subquery's order; were it ever to differ, a file would only be refused.)
+_LOG_TEXT = {
+    "sqlite": "SELECT count(*), group_concat(line, char(10)) FROM (SELECT gen || char(9) || source || char(9) || "
+              "ifnull(sha256, '-') AS line FROM source_log WHERE gen <= {gen} ORDER BY gen)",
+    "postgresql": "SELECT count(*), string_agg(gen || E'\\t' || source || E'\\t' || coalesce(sha256, '-'), E'\\n' "
+                  "ORDER BY gen) FROM source_log WHERE gen <= {gen}",
+}
 
-    Plain SQL and batches of rows: at 100,000 documents the log holds over 100,000 rows, and
-    the statement layer's per-row cost would be most of a snapshot's load."""
-    h, n = hashlib.sha256(), 0
-    result = conn.exec_driver_sql(f"SELECT gen, source, sha256 FROM source_log WHERE gen <= {int(gen)} ORDER BY gen")
-    while rows := result.fetchmany(20_000):
-        h.update("".join(f"{g}\t{src}\t{sha}\n" for g, src, sha in rows).encode())
-        n += len(rows)
-    return n, h.hexdigest()
+
+def log_state(conn: Connection, gen: int) -> tuple[int, str]:
+    """(how many ``source_log`` rows have generation ≤ ``gen``, a SHA-256 of them in order)."""
+    n, lines = conn.exec_driver_sql(_LOG_TEXT[conn.dialect.name].format(gen=int(gen))).one()
+    return n, hashlib.sha256((lines or "").encode()).hexdigest()
 
 
 def logged_upto(conn: Connection, gen: int) -> int:
@@ -194,7 +199,7 @@ def _sections(cache: RuleCache) -> list[tuple[str, bytes | memoryview]]:
     if [(x, tuple(map(type, x))) for x in map(tuple, json.loads(head_js))] != [(x, tuple(map(type, x))) for x in heads]:
         raise Unusable("a shared head does not survive JSON")
     for x in docs:
-        if not all(v is None or type(v) is str for v in x):
+        if len(x) != 3 or not all(v is None or type(v) is str for v in x):
             raise Unusable("a document tuple holds other than text")
     arrays = {"ids_data": np.frombuffer(t.ids.data, np.uint8), "ids_ends": t.ids.ends, "amount": t.amount,
               "conds": t.conds, "bounds": t.bounds, "head_of": head_of, "doc_of": doc_of,
@@ -203,7 +208,7 @@ def _sections(cache: RuleCache) -> list[tuple[str, bytes | memoryview]]:
     for name, dtype in _ARRAYS.items():
         a = np.ascontiguousarray(arrays[name], dtype=dtype)
         out.append((name, a.tobytes()))
-    out += [("templates", js), ("heads", head_js), ("docs", orjson.dumps(docs)), ("cids", orjson.dumps(t.cids)),
+    out += [("templates", js), ("heads", head_js), ("docs", orjson.dumps([list(c) for c in zip(*docs, strict=True)] if docs else [[], [], []])), ("cids", orjson.dumps(t.cids)),
             ("doc_keys", orjson.dumps(cache.doc_keys)), ("doc_sources", orjson.dumps(cache.doc_sources))]
     return out
 
@@ -266,7 +271,7 @@ def _fill(cache: RuleCache, header: dict, p: dict) -> None:
     for rel, k, d in json.loads(bytes(p["templates"])):
         templates.insert(_key(k), Condition.from_dict(d), bool(rel))
     head_pool = [tuple(x) for x in json.loads(bytes(p["heads"]))]
-    doc_pool = [tuple(x) for x in orjson.loads(p["docs"])]
+    doc_pool = list(zip(*orjson.loads(p["docs"]), strict=True))  # stored as three columns: tuples made in C
     head_of, doc_of = p["head_of"], p["doc_of"]
     # copies: arrays over the file's buffer would keep all of it (its JSON too) alive
     bounds, conds, ends, amount = p["bounds"].copy(), p["conds"].copy(), p["ids_ends"].copy(), p["amount"].copy()
@@ -283,8 +288,18 @@ def _fill(cache: RuleCache, header: dict, p: dict) -> None:
                                                                            or conds.min() < 0))):
         raise Unusable("an index points past its pool")
     heads, docs = Pool(head_pool), Pool(doc_pool)
-    table = RuleTable(Strings(bytes(p["ids_data"]), ends), cids, [head_pool[i] for i in head_of.tolist()],
-                      [doc_pool[i] for i in doc_of.tolist()], amount, conds, bounds)
+    table = RuleTable(Strings(bytes(p["ids_data"]), ends), cids, _rows(head_pool, head_of), _rows(doc_pool, doc_of),
+                      amount, conds, bounds)
+    key_of = {t[0]: t[0] for t in doc_pool}  # one string per document key, as a full read shares them
+    doc_keys = [key_of.get(k, k) for k in doc_keys]
     cache.templates, cache.heads, cache.docs = templates, heads, docs
     cache.extracted, cache.doc_keys, cache.doc_sources, cache.doc_counts = table, doc_keys, doc_sources, counts
     cache.gen, cache.logged = header["gen"], header["logged"]
+
+
+def _rows(pool: list[tuple], of: np.ndarray) -> list[tuple]:
+    """Each row's shared tuple: gathered as an object array (no int object per row)."""
+    objs = np.empty(len(pool), dtype=object)
+    for i, x in enumerate(pool):
+        objs[i] = x
+    return objs[of].tolist()

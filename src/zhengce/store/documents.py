@@ -181,15 +181,16 @@ def generation(conn: Connection) -> int:
     return conn.exec_driver_sql("SELECT max(gen) FROM source_log").scalar_one() or 0
 
 
+def log_since(conn: Connection, gen: int) -> list[tuple[int, str, str | None]]:
+    """The ``source_log`` rows (generation, source_path, sha256) after ``gen``, in order."""
+    return [tuple(r) for r in conn.execute(select(source_log.c.gen, source_log.c.source, source_log.c.sha256)
+                                           .where(source_log.c.gen > gen).order_by(source_log.c.gen))]
+
+
 def changes_since(conn: Connection, gen: int) -> tuple[int, dict[str, str | None]]:
     """(generation, {source_path: sha256 of its latest version, None if removed}) logged after ``gen``."""
-    latest: dict[str, str | None] = {}
-    top = gen
-    for g, name, sha in conn.execute(select(source_log.c.gen, source_log.c.source, source_log.c.sha256)
-                                     .where(source_log.c.gen > gen).order_by(source_log.c.gen)):
-        latest[name] = sha
-        top = g
-    return top, latest
+    rows = log_since(conn, gen)
+    return (rows[-1][0] if rows else gen), {name: sha for _g, name, sha in rows}
 
 
 def source_shas(conn: Connection) -> dict[str, str]:
