@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import shutil
 
+import orjson
 import pytest
+import tantivy
+from sqlalchemy import text
 
 from zhengce.search import facets as facet_decl
 from zhengce.search import search
@@ -95,6 +98,29 @@ def test_store_filled_without_a_log_is_indexed_whole(sqlite_library):
     # xicheng-gazette-2022.txt:3123 三项为老服务
     assert any("代换煤气" in h.text for h in search(fresh, "洗浴 代换煤气").hits)
     fresh.engine.dispose()
+
+
+def test_hits_show_the_store_rows_and_only_of_the_version_indexed(sqlite_library):
+    """The index stores no display text: a hit's text and document fields are the store's rows;
+    a hit of a source version the store no longer holds (the window between a writer's store and
+    index commits) is not shown and not counted."""
+    lib = sqlite_library
+    lib.ingest([corpus_file(XICHENG), corpus_file("beijing-gazette-2019-10.txt")])
+    r = search(lib, "洗浴 代换煤气")  # xicheng-gazette-2022.txt:3123 三项为老服务
+    assert r.hits and r.hits[0].source == XICHENG
+    with lib.engine.connect() as conn:
+        for h in r.hits:
+            row = conn.execute(text("SELECT p.text, p.line_start, d.title FROM provisions p "
+                                    "JOIN documents d ON d.key = p.doc_key WHERE p.cid = :c"), {"c": h.cid}).one()
+            assert (h.text, h.line_start, h.doc_title) == tuple(row)
+    searcher = lib.search_index.fresh()[0].searcher()
+    [(_score, addr)] = searcher.search(tantivy.Query.all_query(), 1).hits
+    assert set(orjson.loads(bytes(searcher.doc(addr)["meta"][0]))) == {"path", "sha", "sp"}
+    with lib.engine.begin() as conn:  # the store moves to another version; the index is not told
+        conn.execute(text("UPDATE sources SET sha256 = 'next' WHERE source_path = :s"), {"s": XICHENG})
+    after = search(lib, "洗浴 代换煤气")
+    assert all(h.source != XICHENG for h in after.hits)
+    assert after.total == r.total - sum(h.source == XICHENG for h in r.hits)
 
 
 def _all_hits(library, query: str, **filters) -> list:

@@ -1,5 +1,5 @@
 """The search entry points every face uses: filters validated against the facet declarations,
-the library's backend asked, hits from superseded source versions dropped.
+the library's backend asked (each shows hits of the source versions the store holds only).
 
 ``snippet``, ``segmenter_for``, ``term_idf`` and ``term_df`` are public (the answer composer and
 the web UI use them); the backends live in ``tantivy_backend`` / ``pg_backend``.
@@ -38,28 +38,7 @@ def run_search(library: Library, query: str, *, page: int = 1, per_page: int = 1
                since=None, until=None, **values) -> SearchResult:
     filters = filters_of(since, until, **values)
     page, per_page = max(1, int(page)), max(1, min(int(per_page), 200))
-    backend = library.search_index
-    res = backend.search(query, filters, page, per_page, facets)
-    if backend.name != "postgresql" and res.hits:  # PostgreSQL rows commit with the store
-        _drop_superseded(library, res)
-    return res
-
-
-def _drop_superseded(library: Library, res: SearchResult) -> None:
-    """Hide hits indexed from a source version the store no longer holds (one query per page).
-
-    Only a writer between its store commit and its index commit leaves such hits; they vanish
-    from the index at its next commit.
-    """
-    names = sorted({h.source_path for h in res.hits})
-    marks = ", ".join(["?" if library.engine.dialect.paramstyle == "qmark" else "%s"] * len(names))
-    with library.engine.connect() as conn:
-        now = dict(conn.exec_driver_sql(f"SELECT source_path, sha256 FROM sources WHERE source_path IN ({marks})",
-                                        tuple(names)).all())
-    keep = [h for h in res.hits if not h.sha or now.get(h.source_path) == h.sha]
-    if len(keep) != len(res.hits):
-        res.total -= len(res.hits) - len(keep)
-        res.hits = keep
+    return library.search_index.search(query, filters, page, per_page, facets)
 
 
 def segmenter_for(library: Library) -> Segmenter:

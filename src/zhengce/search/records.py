@@ -26,7 +26,7 @@ class Record:
     path: str  # … of the heading path (and a table row's header)
     day: int  # 成文日期 as yyyymmdd, 0 when unknown
     facets: dict[str, list[str]]
-    meta: dict  # what a hit shows, so a search never reads the store
+    meta: dict  # stored with the record: heading path, the source's sha256 and identity (``shown``)
 
 
 def heading_paths(doc: Document) -> dict[str, list[str]]:
@@ -58,8 +58,6 @@ def records(seg: Segmenter, doc: Document, sha: str = "") -> list[Record]:
     ctx = token_text(doc_context(doc))
     day = int(doc.date.strftime("%Y%m%d")) if doc.date else 0
     facets = doc_values(doc)
-    date = doc.date.isoformat() if doc.date else None
-    title, issuers, number, doc_type = doc.title, doc.issuers or [], doc.doc_number, doc.doc_type
     key, source, sp = doc.key, doc.source, doc.source_path or doc.source
     path_tokens: dict[str, str] = {}
     out = []
@@ -74,10 +72,7 @@ def records(seg: Segmenter, doc: Document, sha: str = "") -> list[Record]:
         toks = path_tokens.get(pkey)
         if toks is None:
             toks = path_tokens[pkey] = token_text(pkey) if pkey.strip() else ""
-        meta = {"title": title, "issuers": issuers, "date": date, "path": path,
-                "text": text, "raw": p.raw if p.raw != text else None, "ls": p.line_start,
-                "le": p.line_end, "kind": p.kind, "doc_number": number,
-                "doc_type": doc_type, "sha": sha, "sp": sp}
+        meta = {"path": path, "sha": sha, "sp": sp}
         out.append(Record(p.cid, key, source, sp, p.seq, token_text(text), ctx, toks, day, facets, meta))
     return out
 

@@ -1,8 +1,10 @@
 """The embedded tantivy backend: an index of provision records in ``Library.data_dir / "search"``.
 
 Text is pre-segmented (``records.py``) and indexed whitespace-joined (tantivy's whitespace
-tokenizer), so index and queries share one segmentation and one dictionary. Everything a hit
-shows is stored in the index, so a search never touches the database beyond one generation check.
+tokenizer), so index and queries share one segmentation and one dictionary. The index stores
+where a hit stands (citation id, document, source, heading path, the sha256 it was indexed
+from), not what it shows: a page's texts and document fields come from the store by primary key
+(``shown``), with a generation check before each query.
 
 Consistency with the store, under crashes and several processes:
 
@@ -20,7 +22,7 @@ Consistency with the store, under crashes and several processes:
 * Readers compare the store generation with ``state.json`` before every query: on a change they
   reload the searcher and the dictionary; when the index is behind and no writer holds the lock
   (a crashed ingest), the reader replays the log itself before answering.
-* Hits carry the sha of the source version they were indexed from; ``engine`` drops any whose
+* Hits carry the sha of the source version they were indexed from; ``shown`` drops any whose
   source has changed since (the window between a writer's store and index commits).
 """
 
@@ -50,7 +52,7 @@ from .tantivy_query import tantivy_search
 if TYPE_CHECKING:
     from ..library import Library
 
-INDEX_VERSION = 10
+INDEX_VERSION = 11  # 11: display fields read from the store, not stored
 COMMIT_FILES = 2000  # an ingest commits the index at least every this many files …
 COMMIT_SECONDS = 30.0  # … or this often, so readers see a long ingest progress
 HEAP_BYTES = 96_000_000
@@ -72,7 +74,7 @@ def build_schema() -> tantivy.Schema:
     for f in facet_decl.FACETS:
         sb.add_text_field(f"f_{f.name}", stored=False, tokenizer_name="raw", fast=True)
     sb.add_integer_field("day", stored=False, indexed=True, fast=True)  # yyyymmdd, 0 when unknown
-    sb.add_bytes_field("meta", stored=True, indexed=False, fast=False)  # UTF-8 JSON of display fields
+    sb.add_bytes_field("meta", stored=True, indexed=False, fast=False)  # JSON: heading path, sha, source path
     sb.add_integer_field("seq", stored=True, indexed=False, fast=False)
     return sb.build()
 
@@ -243,7 +245,8 @@ class TantivyBackend:
 
     def search(self, query, filters, page, per_page, facets):
         index, docs = self.fresh()
-        return tantivy_search(index, docs, self.dictionary.segmenter, query, filters, page, per_page, facets)
+        return tantivy_search(index, docs, self.dictionary.segmenter, query, filters, page, per_page, facets,
+                              engine=self.library.engine)
 
     def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         searcher = self.fresh()[0].searcher()

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 
 import orjson
 import tantivy
@@ -38,8 +37,9 @@ import tantivy
 from .. import settings
 from . import facets as facet_decl
 from .segment import Segmenter
-from .snippets import forms_pattern, snippet, term_forms
-from .types import Hit, SearchResult
+from .shown import Found, shown_hits
+from .snippets import forms_pattern, term_forms
+from .types import SearchResult
 
 CANDIDATE_DOCUMENTS = 250  # documents a bounded query ranks in, per this many provisions paged
 CTX_BOOST = 0.3  # document title / 文号
@@ -118,15 +118,10 @@ def build_query(index: tantivy.Index, searcher, terms: list[str], filters: dict,
     return Q.boolean_query(clauses)
 
 
-def hit_from_stored(d: dict, score: float, forms: re.Pattern | None) -> Hit:
+def found(d: dict, score: float) -> Found:
     meta = orjson.loads(bytes(d["meta"][0]))
-    date = dt.date.fromisoformat(meta["date"]) if meta.get("date") else None
-    return Hit(cid=d["cid"][0], doc_key=d["doc_key"][0], doc_title=meta["title"],
-               doc_number=meta.get("doc_number") or None, issuers=meta["issuers"], date=date,
-               doc_type=meta.get("doc_type") or None, heading_path=meta["path"], text=meta["text"],
-               raw=meta.get("raw") or meta["text"], snippet=snippet(meta["text"], forms), score=score,
-               source=d["source"][0], line_start=meta["ls"], line_end=meta["le"], kind=meta.get("kind", ""),
-               sha=meta.get("sha", ""), source_path=meta.get("sp", ""))
+    return Found(cid=d["cid"][0], doc_key=d["doc_key"][0], source=d["source"][0], source_path=meta.get("sp", ""),
+                 heading_path=meta["path"], sha=meta.get("sha", ""), score=score)
 
 
 def count_documents(doc_searcher, query, facets: bool) -> tuple[int, dict[str, list[tuple[str, int]]]]:
@@ -194,10 +189,11 @@ def within(q: tantivy.Query, schema, keys: list[str]) -> tantivy.Query:
 
 
 def tantivy_search(index: tantivy.Index, docs: tantivy.Index, seg: Segmenter, query: str, filters: dict,
-                   page: int, per_page: int, facets: bool = True) -> SearchResult:
+                   page: int, per_page: int, facets: bool = True, *, engine) -> SearchResult:
     """One page of ranked hits with the provision total (provision index; bounded above
     ``search_exact_limit``, see the module docstring), the matching documents and facet counts
-    per document (document index, its own schema's clauses)."""
+    per document (document index, its own schema's clauses); the hits' texts from the store
+    ``engine`` (``shown``)."""
     terms = seg.query_terms(query or "")
     searcher = index.searcher()
     doc_searcher = docs.searcher()
@@ -217,7 +213,9 @@ def tantivy_search(index: tantivy.Index, docs: tantivy.Index, seg: Segmenter, qu
         relation = "eq" if every else "gte"
     res = searcher.search(q, limit=per_page, count=True, offset=(page - 1) * per_page)
     pat = forms_pattern(term_forms(seg, terms))
-    hits = [hit_from_stored(searcher.doc(addr).to_dict(), score, pat) for score, addr in res.hits]
+    page_found = [found(searcher.doc(addr).to_dict(), score) for score, addr in res.hits]
+    hits = shown_hits(engine, page_found, pat)
+    total = (res.count or 0) - (len(page_found) - len(hits))  # superseded hits are not counted
     n_docs, fac = count_documents(doc_searcher, dq, facets)
-    return SearchResult(query=query, terms=terms, total=res.count or 0, page=page, per_page=per_page,
+    return SearchResult(query=query, terms=terms, total=total, page=page, per_page=per_page,
                         hits=hits, facets=fac, backend="tantivy", documents=n_docs, total_relation=relation)
