@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from zhengce.library import Library
-from zhengce.search import search
+from zhengce.search import pg_query, search
 from zhengce.search.records import records
 from zhengce.store import documents as store_docs
 
@@ -92,3 +92,75 @@ def _all_hits(lib, query, **filters):
         if len(hits) >= res.total or not res.hits:
             return hits
         page += 1
+
+
+# --- documents first (search/pg_query.py): one row per document ranks, counts and facets ---
+
+def test_a_document_row_holds_its_provisions_lexemes_date_and_count(pg_gazette):
+    with pg_gazette.engine.connect() as conn:
+        union = dict(conn.execute(text(
+            "SELECT doc_key, array_agg(DISTINCT l ORDER BY l) FROM search_rows, "
+            "unnest(tsvector_to_array(tsv)) l GROUP BY doc_key")).all())
+        rows = {k: (n, d) for k, n, d in conn.execute(text(
+            "SELECT doc_key, count(*), min(day) FROM search_rows GROUP BY doc_key"))}
+        docs = conn.execute(text(
+            "SELECT doc_key, tsvector_to_array(terms), provisions, day FROM search_docs")).all()
+    assert len(docs) == len(union) > 10  # xicheng-gazette-2022.txt: 16 documents
+    for key, lexemes, n, day in docs:
+        assert sorted(lexemes) == union[key], key
+        assert (n, day) == rows[key], key
+
+
+def _ranked_everywhere(lib, query, monkeypatch, **kw):
+    monkeypatch.setattr(pg_query, "CANDIDATE_DOCUMENTS", 10**6)
+    return search(lib, query, **kw)
+
+
+@pytest.mark.parametrize("query, filters", [
+    ("养老 服务 补贴", {}),  # xicheng-gazette-2022.txt:3123 养老服务 / 补贴 throughout the gazette
+    ("营商环境 企业", {"since": "2022-01-01"}),
+    ("居民 社区", {"issuer": "西城"}),
+])
+def test_provisions_ranked_within_the_best_documents_keep_their_scores(pg_gazette, monkeypatch, query, filters):
+    full = _ranked_everywhere(pg_gazette, query, monkeypatch, per_page=200, **filters)
+    assert full.total_relation == "eq" and full.documents > 3
+    with pg_gazette.engine.connect() as conn:  # the exhaustive count, straight from the rows
+        q = pg_query.tsquery(full.terms)
+        assert full.total == conn.execute(text(
+            "SELECT count(*) FROM search_rows r JOIN search_docs d USING (doc_key) "
+            "WHERE r.tsv @@ to_tsquery('simple', :q) AND d.day >= :since AND d.facets->>'issuer' LIKE :iss"),
+            {"q": q, "since": 20220101 if filters.get("since") else -1,
+             "iss": f"%{filters.get('issuer', '')}%"}).scalar_one()
+    monkeypatch.setattr(pg_query, "CANDIDATE_DOCUMENTS", 3)
+    bounded = search(pg_gazette, query, per_page=3, **filters)
+    assert bounded.total_relation == "gte"
+    assert 0 < bounded.total < full.total  # only the provisions of 3 documents were counted
+    assert bounded.documents == full.documents and bounded.facets == full.facets
+    keys = {h.doc_key for h in bounded.hits}
+    assert len(keys) <= 3
+    score = {h.cid: h.score for h in full.hits}
+    for h in bounded.hits:  # a kept provision has its exhaustive score
+        assert h.score == pytest.approx(score[h.cid], rel=1e-5)
+    assert [h.cid for h in bounded.hits] == [h.cid for h in full.hits if h.doc_key in keys][:3]
+
+
+def test_pages_rank_within_the_same_documents(pg_gazette, monkeypatch):
+    monkeypatch.setattr(pg_query, "CANDIDATE_DOCUMENTS", 3)
+    pages = [search(pg_gazette, "服务", per_page=1, page=p) for p in (1, 2, 3)]
+    whole = search(pg_gazette, "服务", per_page=3)
+    assert [h.cid for r in pages for h in r.hits] == [h.cid for h in whole.hits]
+    assert whole.total_relation == "gte" and all(r.total == whole.total for r in pages)
+    fourth = search(pg_gazette, "服务", per_page=1, page=4)  # beyond: 6 documents ranked in
+    assert fourth.hits and fourth.total > whole.total
+
+
+def test_filters_alone_list_provisions_in_document_order_with_an_exact_total(pg_gazette, monkeypatch):
+    monkeypatch.setattr(pg_query, "CANDIDATE_DOCUMENTS", 2)
+    with pg_gazette.engine.connect() as conn:
+        expected = [c for (c,) in conn.execute(text(
+            "SELECT r.cid FROM search_rows r JOIN search_docs d USING (doc_key) "
+            "WHERE d.facets->>'issuer' LIKE '%民政局%' ORDER BY r.doc_key, r.seq"))]
+    assert len(expected) > 12  # xicheng-gazette-2022.txt: the 民政局's notices
+    pages = [search(pg_gazette, "", issuer="民政局", per_page=4, page=p) for p in (1, 2, 3)]
+    assert [h.cid for r in pages for h in r.hits] == expected[:12]
+    assert all(r.total == len(expected) and r.total_relation == "eq" for r in pages)

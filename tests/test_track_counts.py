@@ -178,9 +178,14 @@ def test_several_writer_processes_keep_counts_exact(library, tmp_path):
 
 
 @pytest.mark.parametrize("day", [dt.date(2022, 6, 1), dt.date(2022, 11, 20)])
-def test_paged_status_filters_equal_the_views(library, tmp_path, day):
+@pytest.mark.parametrize("plan", ["chosen", "scan", "drive"])
+def test_paged_status_filters_equal_the_views(library, tmp_path, day, plan, monkeypatch):
     """Status, overdue and unit filters in SQL, a page at a time, return the views' own filter
-    of the whole list, in the same order; ``count_tasks`` counts it."""
+    of the whole list, in the same order; ``count_tasks`` counts it. Each page read in document
+    order (``scan``), through the indexes (``drive``), or as the kept counts choose."""
+    from zhengce.track import service
+    if plan != "chosen":
+        monkeypatch.setattr(service, "SCAN_FACTOR", 10**9 if plan == "scan" else 0)
     path = tmp_path / "xicheng-excerpt.txt"
     path.write_text(excerpt(), encoding="utf-8")
     library.ingest([path])

@@ -7,12 +7,13 @@ index at once. A GIN index over ``tsv`` (``setweight(to_tsvector('simple', body)
 'B' … ctx 'D'``) answers any-term ``to_tsquery`` queries ranked by ``ts_rank``; facet values live
 in one JSONB column (``{"issuer": [...], …}``, GIN ``jsonb_path_ops``), so a new ``Facet`` needs
 no migration (a changed facet list rebuilds the rows once, like tantivy's schema check).
+One ``search_docs`` row per document holds its facets and its provisions' lexemes: a search
+counts, facets and ranks documents there and ranks provisions only within the best of them
+(``pg_query``).
 """
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from ..store import dictionary
 from ..store import documents as store_docs
 from ..store.base import write_transaction
 from . import facets as facet_decl
+from . import pg_query
 from .backend import Dictionary
 from .pg_rows import (
     SHOWN,
@@ -42,8 +44,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PostgresBackend", "search_docs", "search_metadata", "search_rows", "search_state"]
 
-SCHEMA_VERSION = 4  # 3: vector written from arrays, texts and display fields no longer stored; 4: search_docs
-WEIGHTS = "'{0.3, 0.0, 0.7, 1.0}'"  # D (title, 文号), C, B (heading path), A (body)
+# 3: vector written from arrays, texts and display fields no longer stored; 4: search_docs;
+# 5: search_docs hold their provisions' lexemes, 成文日期 and provision count (documents first)
+SCHEMA_VERSION = 5
 
 
 def schema_version() -> str:
@@ -187,40 +190,51 @@ class PostgresBackend:
     def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         self._ensure()
         with self.library.engine.connect() as conn:
-            _tune(conn)
+            pg_query.tune(conn)
             n = conn.execute(text("SELECT count(*) FROM search_rows")).scalar_one()
             out = {t: conn.execute(text("SELECT count(*) FROM search_rows WHERE tsv @@ to_tsquery('simple', :q)"),
-                                   {"q": _tsquery([t])}).scalar_one() for t in terms}
+                                   {"q": pg_query.tsquery([t])}).scalar_one() for t in terms}
         return n, out
 
     def search(self, query, filters, page, per_page, facets=True) -> SearchResult:
+        """Documents first, then provisions within the best of them (``pg_query``)."""
         seg = self.segmenter()
         terms = seg.query_terms(query or "")
-        conds, params = _where(filters)
-        if terms:
-            params["q"] = _tsquery(terms)
-            conds.insert(0, "tsv @@ to_tsquery('simple', :q)")
-            score = f"ts_rank({WEIGHTS}, tsv, to_tsquery('simple', :q))"
-        else:
-            score = "0"
-        where = " AND ".join(conds) or "TRUE"
-        params.update(limit=per_page, offset=(page - 1) * per_page)
+        distinct = list(dict.fromkeys(terms))
+        passes, params = pg_query.doc_filters(filters)
+        params.update({f"t{i}": pg_query.tsquery([t]) for i, t in enumerate(distinct, 1)})
+        params["wanted"] = pg_query.wanted_documents(page, per_page)
         counted = [f for f in facet_decl.FACETS if f.counted] if facets else []
-        sql = _search_sql(score, where, counted)
         with self.library.engine.connect() as conn:
-            _tune(conn)
-            total, n_docs, page_rows, fac = 0, 0, [], {f.name: [] for f in counted}
-            for part, k, n, sc in conn.execute(text(sql), params):
+            pg_query.tune(conn, documents=True)
+            n_docs, provisions, keys, paths, fac = 0, 0, [], set(), {f.name: [] for f in counted}
+            for part, k, path, n, sc in conn.execute(text(pg_query.documents_sql(len(distinct), passes, counted)),
+                                                     params):
                 if part == 0:
-                    total, n_docs = n, int(sc)
+                    n_docs, provisions = int(n), int(sc)
                 elif part == 1:
-                    page_rows.append((k, sc))
+                    keys.append(k)
+                    paths.add(path)
                 else:
                     fac[counted[part - 2].name].append((k, int(n)))
+            page_rows, total = [], 0
+            pg_query.tune(conn)
+            if keys:
+                rows = conn.execute(text(pg_query.provisions_sql(bool(terms))), {
+                    "q": pg_query.tsquery(terms), "keys": keys, "paths": sorted(paths),
+                    "limit": per_page, "offset": (page - 1) * per_page})
+                for part, k, sc in rows:
+                    if part == 0:
+                        total = int(sc)
+                    else:
+                        page_rows.append((k, sc))
             shown = {r.cid: r for r in conn.execute(text(SHOWN), {"cids": [k for k, _ in page_rows]})} \
                 if page_rows else {}
+        every = len(keys) >= n_docs
+        if not terms:  # the documents' provision counts: exact without reading the provisions
+            total = provisions
         rows = [(shown[k], sc) for k, sc in page_rows if k in shown]
-        if not total:
+        if not n_docs:
             fac = {}
         forms = forms_pattern(term_forms(seg, terms))
         hits = []
@@ -231,74 +245,6 @@ class PostgresBackend:
                 text=r.text, raw=r.raw or r.text, snippet=snippet(r.text, forms), score=float(sc),
                 source=r.source, line_start=r.line_start, line_end=r.line_end, kind=r.kind or "",
                 sha=r.sha256, source_path=r.source_path))
-        return SearchResult(query=query, terms=terms, total=int(total), page=page, per_page=per_page,
-                            hits=hits, facets=fac, backend="postgresql", documents=n_docs)
-
-
-def _search_sql(score: str, where: str, counted: list) -> str:
-    """One statement: the totals, the page and every facet count from one pass over the matches.
-
-    The matches are materialised once, narrow (no facet values: a wide CTE spilled to disk).
-    Part 0 carries the provision total and, in its score column, the matching documents.
-    Facet counts are matching documents per value (what the tantivy backend's document index
-    counts): one row per matched document, its facets read from its ``search_docs`` row by
-    primary key, instead of expanding the JSONB of every matching provision.
-    """
-    n_docs = "(SELECT count(*) FROM d)" if counted else "count(DISTINCT doc_key)"
-    parts = [f"SELECT 0 AS part, NULL AS k, count(*) AS n, {n_docs}::float8 AS score FROM m",
-             "(SELECT 1, cid, seq, score::float8 FROM m ORDER BY score DESC, doc_key, seq "
-             "LIMIT :limit OFFSET :offset)"]
-    for i, f in enumerate(counted):
-        parts.append(f"(SELECT {i + 2}, v, count(*)::bigint, 0.0 FROM d, jsonb_array_elements_text(d.facets->'{f.name}') v "
-                     f"WHERE v <> '' GROUP BY v ORDER BY count(*) DESC, v LIMIT {int(f.size)})")
-    docs = (", d AS MATERIALIZED (SELECT s.facets FROM (SELECT DISTINCT doc_key FROM m) g "
-            "JOIN search_docs s ON s.doc_key = g.doc_key)") if counted else ""
-    return (f"WITH m AS MATERIALIZED (SELECT cid, doc_key, seq, {score} AS score FROM search_rows "
-            f"WHERE {where}){docs} " + " UNION ALL ".join(parts))
-
-
-def _tune(conn) -> None:
-    """Settings for one search transaction: no JIT (compiling a query costs ~0.7 s, more than
-    running it) and room to keep the matches in memory."""
-    conn.exec_driver_sql("SET LOCAL jit = off")
-    conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
-
-
-def _tsquery(terms: list[str]) -> str:
-    return " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in terms)
-
-
-_JSON_MARKS = re.compile(r'["\\,\[\]]|[\x00-\x1f]')  # what JSON text escapes or puts between elements
-
-
-def _where(filters: dict) -> tuple[list[str], dict]:
-    """Conditions on ``search_rows``: the date bounds on the row, facet filters on its document's
-    ``search_docs`` row (one semi-join selecting the documents that pass them all)."""
-    conds, doc_conds, params = [], [], {}
-    for i, f in enumerate(facet_decl.FACETS):
-        value = filters.get(f.name)
-        if not value:
-            continue
-        if f.match == "contains":
-            like = "%" + value.replace("%", r"\%").replace("_", r"\_") + "%"
-            if _JSON_MARKS.search(value):
-                doc_conds.append(f"EXISTS (SELECT 1 FROM jsonb_array_elements_text(facets->'{f.name}') v "
-                                 f"WHERE v LIKE :f{i})")
-            else:  # the array's JSON text: a value without quotes, commas or brackets matches
-                # inside one element only, and no set-returning function runs per row (~2x cheaper)
-                doc_conds.append(f"(facets->>'{f.name}') LIKE :f{i}")
-            params[f"f{i}"] = like
-        else:
-            doc_conds.append(f"facets @> CAST(:f{i} AS jsonb)")
-            params[f"f{i}"] = json.dumps({f.name: [value]}, ensure_ascii=False)
-    if doc_conds:  # a hashed subplan, built once: ``IS TRUE`` keeps the planner from turning the IN
-        # into a join, which on a misestimated filter (one row expected, 580 found) re-ran the
-        # whole text scan once per document (7 s instead of 60 ms)
-        conds.append(f"(doc_key IN (SELECT doc_key FROM search_docs WHERE {' AND '.join(doc_conds)})) IS TRUE")
-    if filters.get("since"):
-        conds.append("day >= :since")
-        params["since"] = int(filters["since"].strftime("%Y%m%d"))
-    if filters.get("until"):
-        conds.append("day <= :until AND day > 0")
-        params["until"] = int(filters["until"].strftime("%Y%m%d"))
-    return conds, params
+        return SearchResult(query=query, terms=terms, total=total, page=page, per_page=per_page,
+                            hits=hits, facets=fac, backend="postgresql", documents=n_docs,
+                            total_relation="eq" if every or not terms else "gte")

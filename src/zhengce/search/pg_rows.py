@@ -42,14 +42,22 @@ search_rows = Table(
 Index("ix_search_rows_tsv", search_rows.c.tsv, postgresql_using="gin")
 # Facet values are the same on every provision of a document: one row per document holds them
 # (filters select documents, facet counts count documents), not a copy on each of its ~90 rows.
+# The row also holds every lexeme of the document's provisions (``terms``, no positions: a
+# document matches a query iff one of its provisions does), its 成文日期 and its number of
+# provisions: what a search needs to count and rank *documents* without touching their
+# provisions (``pg_query``).
 search_docs = Table(
     "search_docs", search_metadata,
     Column("doc_key", String(255), primary_key=True),
     Column("source_path", Text, nullable=False, index=True),
     Column("facets", JSONB, nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("provisions", Integer, nullable=False),
+    Column("terms", TSVECTOR, nullable=False),
 )
 Index("ix_search_docs_facets", search_docs.c.facets, postgresql_using="gin",
       postgresql_ops={"facets": "jsonb_path_ops"})
+Index("ix_search_docs_terms", search_docs.c.terms, postgresql_using="gin")
 search_state = Table(
     "search_state", search_metadata,
     Column("name", String(64), primary_key=True),
@@ -58,8 +66,10 @@ search_state = Table(
 
 # The distinct contexts and heading paths of a file are parsed once each (CTEs over JSON
 # arrays); every row names its own by 1-based position. The documents' rows go in with the same
-# statement. One JSON text per part, not one array parameter per column: orjson writes it in C,
-# where psycopg's pure-Python array dumper cost ~4 ms of this process's time per file.
+# statement, their ``terms`` the union of the lexemes of the rows just written (so a document
+# holds exactly its provisions' lexemes, whatever the parser made of the texts). One JSON text
+# per part, not one array parameter per column: orjson writes it in C, where psycopg's
+# pure-Python array dumper cost ~4 ms of this process's time per file.
 _INSERT = """
 WITH c AS MATERIALIZED (
     SELECT i, setweight(to_tsvector('simple', t), 'D') AS v
@@ -67,15 +77,21 @@ WITH c AS MATERIALIZED (
 p AS MATERIALIZED (
     SELECT i, setweight(to_tsvector('simple', t), 'B') AS v
     FROM json_array_elements_text(%(path)s::json) WITH ORDINALITY u(t, i)),
-d AS (
-    INSERT INTO search_docs (doc_key, source_path, facets)
-    SELECT k, sp, f FROM json_to_recordset(%(docs)s::json) u(k text, sp text, f jsonb))
-INSERT INTO search_rows (cid, doc_key, source, source_path, seq, day, heading_path, tsv)
-SELECT r.cid, r.k, r.src, r.sp, r.seq, r.day, r.hp, setweight(to_tsvector('simple', r.b), 'A') || p.v || c.v
-FROM json_to_recordset(%(rows)s::json)
-     r(n int, cid text, k text, src text, sp text, seq int, day int, hp jsonb, b text, ci int, pi int)
-JOIN c ON c.i = r.ci JOIN p ON p.i = r.pi
-ORDER BY r.n
+r AS (
+    INSERT INTO search_rows (cid, doc_key, source, source_path, seq, day, heading_path, tsv)
+    SELECT r.cid, r.k, r.src, r.sp, r.seq, r.day, r.hp, setweight(to_tsvector('simple', r.b), 'A') || p.v || c.v
+    FROM json_to_recordset(%(rows)s::json)
+         r(n int, cid text, k text, src text, sp text, seq int, day int, hp jsonb, b text, ci int, pi int)
+    JOIN c ON c.i = r.ci JOIN p ON p.i = r.pi
+    ORDER BY r.n
+    RETURNING doc_key, tsv),
+w AS (
+    SELECT doc_key, array_to_tsvector(array_agg(DISTINCT l)) AS v
+    FROM r, unnest(tsvector_to_array(r.tsv)) l GROUP BY doc_key)
+INSERT INTO search_docs (doc_key, source_path, facets, day, provisions, terms)
+SELECT u.k, u.sp, u.f, u.day, u.n, coalesce(w.v, ''::tsvector)
+FROM json_to_recordset(%(docs)s::json) u(k text, sp text, f jsonb, day int, n int)
+LEFT JOIN w ON w.doc_key = u.k
 """
 
 
@@ -92,7 +108,8 @@ def insert_records(conn, rows: list[Record]) -> None:
         if ci is None:
             ci = ctx[(r.doc_key, r.ctx)] = len(ctx) + 1
         if r.doc_key not in docs:
-            docs[r.doc_key] = {"k": r.doc_key, "sp": r.source_path, "f": r.facets}
+            docs[r.doc_key] = {"k": r.doc_key, "sp": r.source_path, "f": r.facets, "day": r.day, "n": 0}
+        docs[r.doc_key]["n"] += 1
         pi = path.get(r.path)
         if pi is None:
             pi = path[r.path] = len(path) + 1

@@ -87,18 +87,15 @@ def add(conn: Connection, keys: Iterable[Key], sign: int) -> None:
 
 
 def flush(conn: Connection, delta: Counter) -> None:
-    """Apply ``delta`` in one upsert, keys sorted (see the module docstring)."""
-    rows = [{"scope": k[0], "unit": k[1], "status": k[2], "due": k[3], "n": n}
-            for k, n in sorted(delta.items()) if n]
+    """Apply ``delta`` in one upsert, keys sorted (see the module docstring). Plain SQL with
+    tuples: the statement compiler cost more than the write (~1 ms a file)."""
+    rows = [(*k, n) for k, n in sorted(delta.items()) if n]
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(task_counts)
-    conn.execute(stmt.on_conflict_do_update(index_elements=["scope", "unit", "status", "due"],
-                                            set_={"n": task_counts.c.n + stmt.excluded.n}), rows)
+    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    conn.exec_driver_sql(
+        f"INSERT INTO task_counts (scope, unit, status, due, n) VALUES ({', '.join([mark] * 5)}) "
+        "ON CONFLICT (scope, unit, status, due) DO UPDATE SET n = task_counts.n + excluded.n", rows)
 
 
 def lock_tasks(conn: Connection, where) -> list[str]:
@@ -190,8 +187,11 @@ def rebuild(conn: Connection) -> int:
     return len(rows)
 
 
-def read(conn: Connection, scope: str = ALL) -> list[tuple[str, str, str, int]]:
-    """(unit, status, due, n) of one scope, zero rows left out."""
+def read(conn: Connection, scope: str = ALL, *, once: bool = False) -> list[tuple[str, str, str, int]]:
+    """(unit, status, due, n) of one scope, zero rows left out; ``once``: only the rows that
+    count each task once (unit ALL), not the per-agency ones."""
     c = task_counts.c
-    return [tuple(r) for r in conn.execute(select(c.unit, c.status, c.due, c.n)
-                                           .where(c.scope == scope, c.n != 0))]
+    stmt = select(c.unit, c.status, c.due, c.n).where(c.scope == scope, c.n != 0)
+    if once:
+        stmt = stmt.where(c.unit == ALL)
+    return [tuple(r) for r in conn.execute(stmt)]
