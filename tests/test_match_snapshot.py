@@ -292,3 +292,17 @@ def test_a_bulk_ingest_leaves_the_snapshot_for_the_first_match(library, fresh, s
     reads.clear()
     assert outputs(fresh()) == decoded(lib)
     assert set(reads) == {XICHENG.name}
+
+
+def test_a_place_the_file_cannot_go_costs_only_the_file(library, fresh, snap, reads, caplog):
+    """The snapshot folder cannot be made (a file stands in its way): matching answers as
+    before, says why once, and does not try again on the next change."""
+    import logging
+    library.ingest([A])
+    snap.path_for(library).parent.write_text("not a folder", encoding="utf-8")
+    lib = fresh()
+    with caplog.at_level(logging.WARNING, logger="zhengce.match.rule_cache"):
+        assert outputs(lib) == decoded(lib)
+        library.ingest([B])
+        assert outputs(lib) == decoded(lib)
+    assert len(caplog.records) == 1 and "not written" in caplog.records[0].getMessage()

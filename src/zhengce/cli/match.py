@@ -51,20 +51,20 @@ def match_cmd(
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
         return
+    # the items listed, and only those made (each builds its trace): a library of 100,000
+    # documents holds ~380,000 rules, nearly all not eligible
+    listed = result.items if show_all else result.items[:len(result.items) - len(result.rejected)]
     t = Table("结论", "政策", "金额", "理由 / 缺少的信息", "规则 id")
-    for item in result.items:
-        if item.verdict == "not eligible" and not show_all:
-            continue
+    for item in listed:
         why = "；".join(item.failed if item.verdict == "not eligible" else (item.missing or item.reasons))
         per = item.benefit.amount_per or ""
         t.add_row(item.verdict_zh, item.benefit.name, f"{_yuan(item.benefit.amount_max_yuan)} {per}".strip(), why,
                   item.benefit.id)
     console.print(t)
     if trace:
-        for item in result.items:
-            if item.verdict != "not eligible" or show_all:
-                _print_trace(item)
-    c = result.to_dict()["counts"]
+        for item in listed:
+            _print_trace(item)
+    c = result.counts
     console.print(f"可以享受 {c['eligible']} 项，可能可以享受 {c['possibly eligible']} 项，不符合 {c['not eligible']} 项。",
                   highlight=False)
 

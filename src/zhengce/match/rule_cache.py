@@ -89,7 +89,8 @@ class RuleCache:
             if snapshot.save(self, conn, self.snapshot_path):
                 self.decoded = 0
         except Exception as e:  # noqa: BLE001 — a read-only or full disk must not fail a match
-            log.warning("rule snapshot %s not written: %s", self.snapshot_path, e)
+            log.warning("rule snapshot %s not written (not tried again in this process): %s", self.snapshot_path, e)
+            self.snapshot_path = None  # each try costs a serialisation of the whole table
 
     def _read(self, conn, source_paths: list[str] | None) -> tuple[RuleTable, list[str], list[int], list[str]]:
         """The extracted rules of ``source_paths`` (None: all) as one table in (doc_key, id)

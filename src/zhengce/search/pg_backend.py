@@ -45,8 +45,9 @@ if TYPE_CHECKING:
 __all__ = ["PostgresBackend", "search_docs", "search_metadata", "search_rows", "search_state"]
 
 # 3: vector written from arrays, texts and display fields no longer stored; 4: search_docs;
-# 5: search_docs hold their provisions' lexemes, 成文日期 and provision count (documents first)
-SCHEMA_VERSION = 5
+# 5: search_docs hold their provisions' lexemes, 成文日期 and provision count (documents first);
+# 6: … and their counted facet values as one text array
+SCHEMA_VERSION = 6
 
 
 def schema_version() -> str:
@@ -207,7 +208,7 @@ class PostgresBackend:
         counted = [f for f in facet_decl.FACETS if f.counted] if facets else []
         with self.library.engine.connect() as conn:
             pg_query.tune(conn, documents=True)
-            n_docs, provisions, keys, paths, fac = 0, 0, [], set(), {f.name: [] for f in counted}
+            n_docs, provisions, keys, paths, values = 0, 0, [], set(), []
             for part, k, path, n, sc in conn.execute(text(pg_query.documents_sql(len(distinct), passes, counted)),
                                                      params):
                 if part == 0:
@@ -216,7 +217,7 @@ class PostgresBackend:
                     keys.append(k)
                     paths.add(path)
                 else:
-                    fac[counted[part - 2].name].append((k, int(n)))
+                    values.append((k, int(n)))
             page_rows, total = [], 0
             pg_query.tune(conn)
             if keys:
@@ -234,8 +235,7 @@ class PostgresBackend:
         if not terms:  # the documents' provision counts: exact without reading the provisions
             total = provisions
         rows = [(shown[k], sc) for k, sc in page_rows if k in shown]
-        if not n_docs:
-            fac = {}
+        fac = pg_query.facet_counts(values, counted) if n_docs else {}
         forms = forms_pattern(term_forms(seg, terms))
         hits = []
         for r, sc in rows:

@@ -26,6 +26,7 @@ import math
 import re
 
 from . import facets as facet_decl
+from .pg_rows import COUNTED_SEP
 from .tantivy_query import CANDIDATE_DOCUMENTS
 
 WEIGHTS = "'{0.3, 0.0, 0.7, 1.0}'"  # D (title, 文号), C, B (heading path), A (body)
@@ -94,35 +95,45 @@ def documents_sql(n_terms: int, passes: str, counted: list) -> str:
     """Statement 1: the matching documents counted, faceted and ranked (see the module docstring).
 
     Rows: part 0 (matching documents, and in ``score`` the provisions they hold), part 1 one
-    candidate each (key, source path, summed IDF), part 2+ the facet counts. Terms ``:t1`` … are
+    candidate each (key, source path, summed IDF), part 2 the matching documents per counted
+    facet value (``facet_counts`` keeps each facet's most frequent). Terms ``:t1`` … are
     one lexeme each; a term's IDF uses its frequency in all documents, filters or not, like the
     provision ranking's statistics.
     """
     if n_terms:
         hits = " UNION ALL ".join(
-            f"SELECT {i} AS i, doc_key, source_path, provisions, ({passes}) AS ok FROM search_docs "
+            f"SELECT {i} AS i, doc_key, source_path, provisions, counted, ({passes}) AS ok FROM search_docs "
             f"WHERE terms @@ to_tsquery('simple', :t{i})" for i in range(1, n_terms + 1))
         ranked = ("h AS MATERIALIZED (" + hits + "), "
                   "n AS (SELECT count(*)::float8 AS n FROM search_docs), "
                   "w AS (SELECT i, ln(1 + ((SELECT n FROM n) - count(*) + 0.5) / (count(*) + 0.5)) AS idf "
                   "FROM h GROUP BY i), "
                   "m AS MATERIALIZED (SELECT doc_key, min(source_path) AS source_path, "
-                  "min(provisions) AS provisions, round(sum(idf)::numeric, 9)::float8 AS score "
+                  "min(provisions) AS provisions, min(counted) AS counted, round(sum(idf)::numeric, 9)::float8 AS score "
                   "FROM h JOIN w USING (i) WHERE ok "
                   "GROUP BY doc_key)")
     else:
-        ranked = ("m AS MATERIALIZED (SELECT doc_key, source_path, provisions, 0.0::float8 AS score "
+        ranked = ("m AS MATERIALIZED (SELECT doc_key, source_path, provisions, counted, 0.0::float8 AS score "
                   f"FROM search_docs WHERE {passes})")
     parts = ["SELECT 0 AS part, NULL AS k, NULL AS p, count(*) AS n, coalesce(sum(provisions), 0)::float8 "
              "AS score FROM m",
              "(SELECT 1, doc_key, source_path, 0, score FROM m ORDER BY score DESC, doc_key LIMIT :wanted)"]
-    if counted:  # the matching documents' facet values, read once for every counted facet
-        ranked += (", mf AS MATERIALIZED (SELECT s.facets FROM m JOIN search_docs s USING (doc_key))")
-    for i, f in enumerate(counted):
-        parts.append(f"(SELECT {i + 2}, v, NULL, count(*)::bigint, 0.0 FROM mf, "
-                     f"jsonb_array_elements_text(mf.facets->'{f.name}') v "
-                     f"WHERE v <> '' GROUP BY v ORDER BY count(*) DESC, v LIMIT {int(f.size)})")
+    if counted:  # every counted value of every matching document, one pass (the caller keeps the top)
+        parts.append("(SELECT 2, v, NULL, count(*)::bigint, 0.0 FROM m, unnest(m.counted) v GROUP BY v)")
     return f"WITH {ranked} " + " UNION ALL ".join(parts)
+
+
+def facet_counts(rows: list[tuple[str, int]], counted: list) -> dict[str, list[tuple[str, int]]]:
+    """Part 2's ``(name\x1fvalue, documents)`` as each counted facet's ``size`` most frequent
+    values, ties by value (the order the embedded index gives)."""
+    out: dict[str, list[tuple[str, int]]] = {f.name: [] for f in counted}
+    for key, n in rows:
+        name, _, value = key.partition(COUNTED_SEP)
+        if name in out:
+            out[name].append((value, n))
+    for f in counted:
+        out[f.name] = sorted(out[f.name], key=lambda vn: (-vn[1], vn[0]))[:f.size]
+    return out
 
 
 def provisions_sql(ranked: bool) -> str:

@@ -134,23 +134,20 @@ def _filters(conn, *, unit, doc, status, overdue, query, source, role, day, scan
     """The conditions of a filtered list. ``scan``: the matches are common, so the first page
     comes soonest by reading the tasks in document order and testing each: the conditions are
     then written so that no index can drive them (the unit as a correlated EXISTS, the deadline
-    as ``coalesce(deadline, deadline)``, see ``_opaque``), or SQLite collects every match through the unit or
-    deadline index and sorts them all (385,000 tasks for 未开始 at 100,000 documents). Otherwise
-    they drive: the few matches are found through the indexes and sorted."""
+    through ``_opaque``), or SQLite collects every match through the unit or deadline index and
+    sorts them all (385,000 tasks for 未开始 at 100,000 documents). Otherwise they drive: the
+    few matches are found through the indexes and sorted."""
     t, u = T.tasks, T.task_units
     conds = []
     if unit:
-        sub = select(u.c.task_id).where(u.c.canonical == registry().canonical(unit))
+        canon = registry().canonical(unit)
+        if scan:  # probed per task read (the task_id index), not a list of every match built first
+            sub = select(u.c.task_id).where(_opaque(u.c.canonical) == canon, u.c.task_id == t.c.id)
+        else:
+            sub = select(u.c.task_id).where(u.c.canonical == canon)
         if role:
             sub = sub.where(u.c.role == role)
-        if scan:  # probed per task read (the task_id index), not a list of every match built first
-            sub = select(u.c.task_id).where(_opaque(u.c.canonical) == registry().canonical(unit),
-                                            u.c.task_id == t.c.id)
-            if role:
-                sub = sub.where(u.c.role == role)
-            conds.append(sub.exists())
-        else:
-            conds.append(t.c.id.in_(sub))
+        conds.append(sub.exists() if scan else t.c.id.in_(sub))
     if doc:
         conds.append(_doc_filter(conn, doc))
     if source:
@@ -211,10 +208,14 @@ def list_tasks(lib, *, unit: str | None = None, doc: str | None = None, status: 
 def count_tasks(lib, *, unit: str | None = None, doc: str | None = None, status: str | None = None,
                 overdue: bool = False, query: str | None = None, source: str | None = None,
                 role: str | None = None, today_: dt.date | None = None) -> int:
-    """How many tasks ``list_tasks`` with the same filters returns, one COUNT."""
+    """How many tasks ``list_tasks`` with the same filters returns: the kept counts for the
+    dashboard's filters (unit, status, overdue), else one COUNT."""
     day = today(today_)
     t, s = T.tasks, T.task_status
     with lib.engine.connect() as conn:
+        if not (doc or query or source or role):
+            _status_filter(status, overdue, day)  # an invalid status is an error
+            return _kept_matches(conn, unit, status, overdue, day)[0]
         conds = _filters(conn, unit=unit, doc=doc, status=status, overdue=overdue, query=query, source=source,
                          role=role, day=day)
         stmt = select(func.count()).select_from(t.outerjoin(s, s.c.task_id == t.c.id)).where(*conds)
