@@ -167,3 +167,48 @@ def test_dictionary_rows_become_visible_in_id_order_on_postgresql(pg_url):
         reader.sync(conn)
     assert {"市经济和信息化局", "免申即享"} <= reader.segmenter.words
     lib.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_an_ingest_racing_another_for_a_document_key_waits_for_it_on_postgresql(pg_url, tmp_path):
+    """Two files holding the same 公文 (a reprint under another name), written at the same time:
+    the second checks that the key is free while the first, which took it, has not committed.
+    It must wait for that commit and take ``key@stem`` instead of failing on the unique key.
+    Texts: a State Council page of ../shared/eval/govcn/corpus under two names."""
+    import threading
+
+    page = sorted((ROOT.parent / "shared" / "eval" / "govcn" / "corpus").glob("*.htm"))[0]
+    first, second = tmp_path / f"a-{page.name}", tmp_path / f"b-{page.name}"
+    shutil.copy(page, first)
+    shutil.copy(page, second)
+    data = tmp_path / "data"
+    lib = Library(url=pg_url, data_dir=data)
+    inside = threading.Event()
+
+    class Slow:  # the first writer, held inside its transaction after writing its rows
+        def in_transaction(self, conn, source, sha, docs):
+            inside.set()
+            time.sleep(8)
+
+        def committed(self, source, sha, docs):
+            pass
+
+        def close(self):
+            pass
+
+    results = []
+    writer = threading.Thread(target=lambda: results.append(lib.ingest_file(first, index=Slow())))
+    writer.start()
+    assert inside.wait(60)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "ZHENGCE_DATA_DIR": str(data),
+           "ZHENGCE_DATABASE_URL": pg_url}
+    done = subprocess.run([sys.executable, "-c", INGEST, str(second)], env=env, capture_output=True, text=True,
+                          timeout=300)
+    writer.join()
+    assert done.returncode == 0, (done.stdout + done.stderr)[-2000:]
+    assert results[0].status == "ingested"
+    with lib.engine.connect() as conn:
+        [a] = [d.key for d in store_docs.documents_of_source(conn, first.name)]
+        [b] = [d.key for d in store_docs.documents_of_source(conn, second.name)]
+    lib.engine.dispose()
+    assert b == f"{a}@{second.stem}"  # the first took the 文号; the second its own stem

@@ -287,6 +287,7 @@ class Library:
         counts: dict[str, int] = {}
         with store_base.write_transaction(self.engine) as conn:
             store_docs.lock_source(conn, source_path)
+            store_docs.lock_keys(conn, prep.parsed_keys)  # before the keys are checked: see lock_keys
             if not force and store_docs.source_sha(conn, source_path) == prep.sha256:
                 # another process ingested this very version while we parsed it
                 return IngestResult(str(prep.path), "unchanged", source_path=source_path)

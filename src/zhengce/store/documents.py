@@ -144,6 +144,25 @@ def lock_source(conn: Connection, source_path: str) -> None:
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(n)s))", {"n": source_path})
 
 
+KEY_LOCKS = 0x7A6B  # class of the advisory locks on document keys (two-int key space: no clash)
+
+
+def lock_keys(conn: Connection, keys: Iterable[str]) -> None:
+    """Serialise the writers whose files hold documents with the same keys (PostgreSQL).
+
+    A writer checks that its documents' keys are free, then inserts them; a second writer of a
+    reprint (the same 文号 in another file) checking before the first commits saw the key free
+    and failed on the unique key at the first's commit. Each writer now takes a transaction lock
+    per key first, in sorted order (no deadlock), so the second checks after the first commits
+    and takes ``key@stem``. Writers of different documents never wait; on SQLite BEGIN IMMEDIATE
+    serialises every writer already.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%(c)s, hashtext(%(k)s))", {"c": KEY_LOCKS, "k": key})
+
+
 def keys_elsewhere(conn: Connection, source_path: str, keys: Iterable[str]) -> set[str]:
     """Which of ``keys`` already belong to documents of another source file."""
     keys = list(keys)
