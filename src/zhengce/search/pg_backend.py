@@ -27,7 +27,6 @@ from . import facets as facet_decl
 from . import pg_query
 from .backend import Dictionary
 from .pg_rows import (
-    SHOWN,
     delete_source,
     insert_records,
     search_docs,
@@ -36,8 +35,9 @@ from .pg_rows import (
     search_state,
 )
 from .records import harvest, records
-from .snippets import forms_pattern, snippet, term_forms
-from .types import Hit, SearchResult
+from .shown import Found, shown_hits
+from .snippets import forms_pattern, term_forms
+from .types import SearchResult
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -207,7 +207,8 @@ class PostgresBackend:
         params["wanted"] = pg_query.wanted_documents(page, per_page)
         counted = [f for f in facet_decl.FACETS if f.counted] if facets else []
         with self.library.engine.connect() as conn:
-            pg_query.tune(conn, documents=True)
+            pg_query.tune(conn)
+            pg_query.sequential_scans(conn, False)
             n_docs, provisions, keys, paths, values = 0, 0, [], set(), []
             for part, k, path, n, sc in conn.execute(text(pg_query.documents_sql(len(distinct), passes, counted)),
                                                      params):
@@ -218,33 +219,24 @@ class PostgresBackend:
                     paths.add(path)
                 else:
                     values.append((k, int(n)))
+            pg_query.sequential_scans(conn, True)
             page_rows, total = [], 0
-            pg_query.tune(conn)
             if keys:
                 rows = conn.execute(text(pg_query.provisions_sql(bool(terms))), {
                     "q": pg_query.tsquery(terms), "keys": keys, "paths": sorted(paths),
                     "limit": per_page, "offset": (page - 1) * per_page})
-                for part, k, sc in rows:
-                    if part == 0:
-                        total = int(sc)
+                for r in rows:
+                    if r.part == 0:
+                        total = int(r.n)
                     else:
-                        page_rows.append((k, sc))
-            shown = {r.cid: r for r in conn.execute(text(SHOWN), {"cids": [k for k, _ in page_rows]})} \
-                if page_rows else {}
-        every = len(keys) >= n_docs
+                        page_rows.append(r)
         if not terms:  # the documents' provision counts: exact without reading the provisions
             total = provisions
-        rows = [(shown[k], sc) for k, sc in page_rows if k in shown]
+        found = [Found(cid=r.k, doc_key=r.doc_key, source=r.source, source_path=r.source_path,
+                       heading_path=r.heading_path, sha="", score=float(r.score))
+                 for r in sorted(page_rows, key=lambda r: (-r.score, r.doc_key, r.n))]
+        hits = shown_hits(self.library.engine, found, forms_pattern(term_forms(seg, terms)))
         fac = pg_query.facet_counts(values, counted) if n_docs else {}
-        forms = forms_pattern(term_forms(seg, terms))
-        hits = []
-        for r, sc in rows:
-            hits.append(Hit(
-                cid=r.cid, doc_key=r.doc_key, doc_title=r.title, doc_number=r.doc_number,
-                issuers=r.issuers or [], date=r.date, doc_type=r.doc_type, heading_path=r.heading_path,
-                text=r.text, raw=r.raw or r.text, snippet=snippet(r.text, forms), score=float(sc),
-                source=r.source, line_start=r.line_start, line_end=r.line_end, kind=r.kind or "",
-                sha=r.sha256, source_path=r.source_path))
         return SearchResult(query=query, terms=terms, total=total, page=page, per_page=per_page,
                             hits=hits, facets=fac, backend="postgresql", documents=n_docs,
-                            total_relation="eq" if every or not terms else "gte")
+                            total_relation="eq" if len(keys) >= n_docs or not terms else "gte")

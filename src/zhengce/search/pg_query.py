@@ -27,24 +27,25 @@ import re
 
 from . import facets as facet_decl
 from .pg_rows import COUNTED_SEP
-from .tantivy_query import CANDIDATE_DOCUMENTS
+from .types import CANDIDATE_DOCUMENTS
 
 WEIGHTS = "'{0.3, 0.0, 0.7, 1.0}'"  # D (title, 文号), C, B (heading path), A (body)
 _JSON_MARKS = re.compile(r'["\\,\[\]]|[\x00-\x1f]')  # what JSON text escapes or puts between elements
 
 
-def tune(conn, documents: bool = False) -> None:
+def tune(conn) -> None:
     """Settings for one search transaction: no JIT (compiling a query costs ~0.7 s, more than
-    running it) and room to keep the matches in memory.
-
-    ``documents``: for statement 1, no sequential scans. A common word is in most documents, so
-    the planner would scan ``search_docs`` and test ``terms @@`` on every row, which detoasts
-    each document's whole lexeme list (~40,000 buffers a term at 10,000 documents, ~70 ms); its
-    GIN index answers the same from the posting lists and never reads a vector.
-    """
+    running it) and room to keep the matches in memory."""
     conn.exec_driver_sql("SET LOCAL jit = off")
     conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
-    conn.exec_driver_sql(f"SET LOCAL enable_seqscan = {'off' if documents else 'on'}")
+
+
+def sequential_scans(conn, allowed: bool) -> None:
+    """Off for statement 1. A common word is in most documents, so the planner would scan
+    ``search_docs`` and test ``terms @@`` on every row, which detoasts each document's whole
+    lexeme list (~40,000 buffers a term at 10,000 documents, ~70 ms); its GIN index answers the
+    same from the posting lists and never reads a vector."""
+    conn.exec_driver_sql(f"SET LOCAL enable_seqscan = {'on' if allowed else 'off'}")
 
 
 def tsquery(terms: list[str]) -> str:
@@ -137,7 +138,8 @@ def facet_counts(rows: list[tuple[str, int]], counted: list) -> dict[str, list[t
 
 
 def provisions_sql(ranked: bool) -> str:
-    """Statement 2: the candidates' matching provisions, the total and one page.
+    """Statement 2: the candidates' matching provisions, the total and one page (where each hit
+    stands, its ``seq`` in ``n``, to be ordered as ranked: score, document, seq; ``shown`` reads what it shows from the store).
 
     Read through the ``source_path`` index (``IS TRUE`` keeps the planner from the text's GIN
     index, which would visit every match in the library to keep a few thousand).
@@ -149,5 +151,8 @@ def provisions_sql(ranked: bool) -> str:
         score, match = "0.0::float8", ""
     return (f"WITH m AS MATERIALIZED (SELECT cid, doc_key, seq, {score} AS score FROM search_rows "
             f"WHERE source_path = ANY(:paths) AND doc_key = ANY(:keys) {match}) "
-            "SELECT 0 AS part, NULL AS k, count(*) AS n FROM m UNION ALL "
-            "(SELECT 1, cid, score FROM m ORDER BY score DESC, doc_key, seq LIMIT :limit OFFSET :offset)")
+            "SELECT 0 AS part, NULL AS k, count(*) AS n, 0.0::float8 AS score, NULL AS doc_key, NULL AS source, "
+            "NULL AS source_path, NULL::jsonb AS heading_path FROM m UNION ALL "
+            "SELECT 1, p.cid, p.seq, p.score, r.doc_key, r.source, r.source_path, r.heading_path FROM "
+            "(SELECT cid, seq, score FROM m ORDER BY score DESC, doc_key, seq LIMIT :limit OFFSET :offset) p "
+            "JOIN search_rows r USING (cid)")

@@ -13,7 +13,7 @@ the right operand's positions by the left's, whatever computed them).
 The segmented texts themselves are no longer stored (only the vector was ever read), nor the
 display fields the store already holds: a hit's text, raw text, lines and kind come from
 ``provisions``, its title, 文号, issuers, date and 文种 from ``documents``, the file's sha256 from
-``sources``, all by primary key for the ten rows of a page (written in the same transaction as
+``sources``, all by primary key for the ten rows of a page (``shown``; written in the same transaction as
 these rows, so they always agree). What remains is a row of ~1.7 kB (it was ~3 kB with an
 out-of-line TOAST value per row): less to write, to WAL-log and to read in a scan.
 """
@@ -142,13 +142,3 @@ def delete_source(conn, source_path: str) -> None:
     """Drop a file's rows (before it is written again, or when it is removed)."""
     conn.execute(search_rows.delete().where(search_rows.c.source_path == source_path))
     conn.execute(search_docs.delete().where(search_docs.c.source_path == source_path))
-
-
-# A page's display fields, from the store's own rows (see the module docstring).
-SHOWN = """
-SELECT r.cid, r.doc_key, r.source, r.source_path, r.heading_path, p.text, p.raw, p.line_start, p.line_end,
-       p.kind, d.title, d.issuers, d.date, d.doc_number, d.doc_type, s.sha256
-FROM search_rows r JOIN provisions p ON p.cid = r.cid JOIN documents d ON d.key = r.doc_key
-JOIN sources s ON s.source_path = d.source_path
-WHERE r.cid = ANY(:cids)
-"""

@@ -1,6 +1,6 @@
-"""A page of hits made ready to show from the store's own rows, by primary key.
+"""A page of hits made ready to show from the store's own rows, by primary key (both backends).
 
-The embedded index stores no display text: a provision's text, raw text, lines and kind, its
+Neither index stores display text: a provision's text, raw text, lines and kind, its
 document's title, 文号, issuers, date and 文种 are read from ``provisions`` / ``documents`` for
 the ten rows of a page (one query, ~1 ms). Stored in the index they were two thirds of it
 (1.26 of 1.9 GB at 53,000 documents): written, compressed and merged again and again during an
@@ -61,6 +61,6 @@ def shown_hits(engine, found: list[Found], forms: re.Pattern | None) -> list[Hit
                         issuers=r.issuers or [], date=r.date, doc_type=r.doc_type or None,
                         heading_path=f.heading_path, text=r.text, raw=r.raw or r.text,
                         snippet=snippet(r.text, forms), score=f.score, source=f.source,
-                        line_start=r.line_start, line_end=r.line_end, kind=r.kind or "", sha=f.sha,
+                        line_start=r.line_start, line_end=r.line_end, kind=r.kind or "", sha=r.sha256,
                         source_path=f.source_path))
     return hits

@@ -39,9 +39,8 @@ from . import facets as facet_decl
 from .segment import Segmenter
 from .shown import Found, shown_hits
 from .snippets import forms_pattern, term_forms
-from .types import SearchResult
+from .types import CANDIDATE_DOCUMENTS, SearchResult
 
-CANDIDATE_DOCUMENTS = 250  # documents a bounded query ranks in, per this many provisions paged
 CTX_BOOST = 0.3  # document title / 文号
 PATH_BOOST = 0.7  # heading path: what a short list item "(一)…3个月；" is about
 

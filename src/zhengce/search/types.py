@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+# Documents a bounded query ranks its provisions in, per this many provisions paged (both backends
+# rank documents first when a query matches too much to score every provision)
+CANDIDATE_DOCUMENTS = 250
+
 
 @dataclass(slots=True)
 class Hit:
